@@ -1,0 +1,62 @@
+"""`python -m bot`: the command line. Each subcommand parses its arguments and hands off."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from bot.schedule import Problem, Schedule, ScheduleError, load_schedule
+
+
+def _check(args: argparse.Namespace) -> int:
+    try:
+        schedule, warnings = load_schedule(args.path, args.tz or os.environ.get("CONFERENCE_TZ") or None)
+    except ScheduleError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        _print_warnings(error.warnings)
+        return 1
+    if args.json:
+        print(json.dumps([s.as_dict() for s in schedule], ensure_ascii=False, indent=2))
+    else:
+        print(format_table(schedule))
+    _print_warnings(warnings)
+    return 0
+
+
+def _print_warnings(warnings: list[Problem]) -> None:
+    for warning in warnings:
+        print(f"{warning.path}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+
+
+def format_table(schedule: Schedule) -> str:
+    """What an organiser reads to trust the bot: one line per session, by local time."""
+    zone = getattr(schedule.zone, "key", str(schedule.zone))
+    days = schedule.days
+    heading = schedule.title or schedule.source
+    lines = [f"{heading}: {len(schedule)} sessions on {len(days)} days ({zone})", ""]
+    id_width = max((len(s.id) for s in schedule), default=2)
+    for session in schedule:
+        speakers = "; ".join(f"{p.name} ({p.affiliation})" if p.affiliation else p.name for p in session.speakers)
+        when = f"{session.start:%a %Y-%m-%d  %H:%M}–{session.end:%H:%M}"
+        line = f"{session.id:<{id_width}}  {when}  {session.title}"
+        lines.append(f"{line}  — {speakers}" if speakers else line)
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="confbot: a conference schedule bot for Slack")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    check = commands.add_parser("check", help="parse and validate a schedule file")
+    check.add_argument("path", help="schedule file (.md)")
+    check.add_argument("--tz", help="venue IANA zone when the file names none (default: $CONFERENCE_TZ)")
+    check.add_argument("--json", action="store_true", help="print the sessions as JSON")
+    check.set_defaults(run=_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
