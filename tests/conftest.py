@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SCHEDULES = SHARED / "schedules"
+SEED = REPO / "data" / "kubecon-na-2022.md"
+
+
+def shared_file(relative: str) -> Path:
+    """A reference file from ../shared, or skip the test saying why."""
+    path = SCHEDULES / relative
+    if not path.exists():
+        pytest.skip(f"reference data {path} is absent (../shared is not beside this checkout)")
+    return path
