@@ -122,20 +122,28 @@ def split_title(text: str, known_people: Collection[str] = ()) -> tuple[str, tup
     """`Title - Speakers` into its parts; the whole text is the title when no tail of
     it reads as a speaker list."""
     text = " ".join(text.split())
+    known = {name.casefold() for name in known_people}
     for separator in reversed(list(_SEPARATOR.finditer(text))):
         title = text[: separator.start()].strip()
         speakers = parse_speakers(text[separator.end() :], known_people)
-        if title and speakers:
+        if title and speakers and _credible(speakers, known):
             return title, speakers
     # `CiliumCon Sponsored Keynote: Liz Rice, Isovalent at Cisco`: only when the
     # document names these people elsewhere, so a subtitle is never taken for a name.
     head, colon, tail = text.rpartition(": ")
     if colon and head:
         speakers = parse_speakers(tail, known_people)
-        known = {name.casefold() for name in known_people}
         if speakers and all(s.name.casefold() in known for s in speakers):
             return text, speakers
     return text, ()
+
+
+def _credible(speakers: tuple[Speaker, ...], known: set[str]) -> bool:
+    """A title's tail is its speakers when it names an affiliation, several people, or
+    someone the document names elsewhere: "Cloud Native - Everything Else" is a title."""
+    if len(speakers) > 1 or any(s.affiliation for s in speakers):
+        return True
+    return any(s.name.casefold() in known for s in speakers)
 
 
 def names_in(text: str) -> list[str]:

@@ -184,11 +184,11 @@ def _time_range(found: re.Match) -> tuple[time, time, bool]:
     eh, em, eap = _clock(found.group("eh"), found.group("em"), found.group("eap"))
     opposite = {"a": "p", "p": "a"}
     # `09:00 - 09:05 AM`: one am/pm covers both ends unless that would reverse them.
-    if eap and not sap:
+    if eap and not sap and 1 <= sh <= 12:
         sap = eap
         if (_to_24h(sh, sap), sm) > (_to_24h(eh, eap), em):
             sap = opposite[eap]
-    elif sap and not eap:
+    elif sap and not eap and 1 <= eh <= 12:
         eap = sap
         if (_to_24h(eh, eap), em) < (_to_24h(sh, sap), sm):
             eap = opposite[sap]
