@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 
 _SCHED_ID = re.compile(r"(?:\bsched\.co/|\.sched\.com/event/)([A-Za-z0-9]{3,12})\b")
 # No 0/o, 1/l/i: ids are read off a screen and typed.
@@ -44,10 +45,16 @@ class IdAllocator:
         self._taken: set[str] = set()
 
     def allocate(self, title: str, url: str | None, salt: str) -> str:
-        candidates = [sched_event_id(url), title_id(title), title_id(title, salt)]
-        candidates += [title_id(title, salt, length) for length in range(6, 12)]
-        for candidate in candidates:
+        for candidate in self._candidates(title, url, salt):
             if candidate and candidate.casefold() not in self._taken:
                 self._taken.add(candidate.casefold())
                 return candidate
         raise RuntimeError(f"no free id for {title!r}")  # 2**50 titles would be needed
+
+    @staticmethod
+    def _candidates(title: str, url: str | None, salt: str) -> Iterator[str | None]:
+        """Sched's id, then the title's, then (for a repeated title) title and start."""
+        yield sched_event_id(url)
+        yield title_id(title)
+        for length in range(5, 12):
+            yield title_id(title, salt, length)

@@ -20,7 +20,7 @@ from dateutil import parser as dateparser
 from .ids import IdAllocator
 from .model import Schedule, Session, Speaker
 from .problems import LineError, Problem, ScheduleError
-from .speakers import names_in, parse_speakers, split_title
+from .speakers import FoldedNames, names_in, parse_speakers, split_title
 from .timelines import (
     TimeLine,
     clean_markup,
@@ -260,11 +260,7 @@ def _venue_zone(
 def _sessions(
     path: str, reader: _Reader, zone: tzinfo, errors: list[Problem], warnings: list[Problem]
 ) -> list[Session]:
-    known_people = set(reader.authors)
-    for talk in reader.talks:
-        known_people.update(names_in(talk.speakers_text or ""))
-        for speaker in split_title(talk.title_text)[1]:
-            known_people.add(speaker.name)
+    known_people = _people_named(reader)
     ids = IdAllocator()
     sessions = []
     for talk in reader.talks:
@@ -300,7 +296,17 @@ def _sessions(
     return sessions
 
 
-def _title_and_speakers(talk: _Talk, known_people: set[str]) -> tuple[str, tuple[Speaker, ...]]:
+def _people_named(reader: _Reader) -> FoldedNames:
+    """Everyone the document plainly names as a person: authors, and the speakers of
+    talks whose speaker list reads the same with or without this knowledge."""
+    people = list(reader.authors)
+    for talk in reader.talks:
+        people.extend(names_in(talk.speakers_text or ""))
+        people.extend(speaker.name for speaker in split_title(talk.title_text)[1])
+    return FoldedNames.of(people)
+
+
+def _title_and_speakers(talk: _Talk, known_people: FoldedNames) -> tuple[str, tuple[Speaker, ...]]:
     if talk.speakers_text:
         speakers = parse_speakers(talk.speakers_text, known_people)
         if speakers:

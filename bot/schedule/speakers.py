@@ -44,6 +44,14 @@ _SEPARATOR = re.compile(r"(?:\s+|`)?[-–—]\s+")
 _ITEM_SPLIT = re.compile(r"\s*(,|&|;)\s*")
 
 
+class FoldedNames(frozenset):
+    """People's names, casefolded once for many look-ups."""
+
+    @classmethod
+    def of(cls, names: Collection[str]) -> FoldedNames:
+        return names if isinstance(names, cls) else cls(name.casefold() for name in names)
+
+
 def looks_like_name(text: str) -> bool:
     """A person's name as listings write it: 1–5 capitalised words (particles such as
     `de` allowed inside), no digits, no title or organisation words."""
@@ -74,7 +82,7 @@ def parse_speakers(text: str, known_people: Collection[str] = ()) -> tuple[Speak
     text = " ".join(text.split()).strip(" ,;&")
     if not text or len(text) > 400:
         return None
-    known = {name.casefold() for name in known_people}
+    known = FoldedNames.of(known_people)
     items = _items(text)
     if any(not item for _, item in items):
         return None
@@ -122,17 +130,17 @@ def split_title(text: str, known_people: Collection[str] = ()) -> tuple[str, tup
     """`Title - Speakers` into its parts; the whole text is the title when no tail of
     it reads as a speaker list."""
     text = " ".join(text.split())
-    known = {name.casefold() for name in known_people}
+    known = FoldedNames.of(known_people)
     for separator in reversed(list(_SEPARATOR.finditer(text))):
         title = text[: separator.start()].strip()
-        speakers = parse_speakers(text[separator.end() :], known_people)
+        speakers = parse_speakers(text[separator.end() :], known)
         if title and speakers and _credible(speakers, known):
             return title, speakers
     # `CiliumCon Sponsored Keynote: Liz Rice, Isovalent at Cisco`: only when the
     # document names these people elsewhere, so a subtitle is never taken for a name.
     head, colon, tail = text.rpartition(": ")
     if colon and head:
-        speakers = parse_speakers(tail, known_people)
+        speakers = parse_speakers(tail, known)
         if speakers and all(s.name.casefold() in known for s in speakers):
             return text, speakers
     return text, ()
