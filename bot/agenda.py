@@ -1,0 +1,72 @@
+"""Time-based questions about a schedule: what runs now, what's next, which day. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.schedule.model import Schedule, Session
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+@dataclass(frozen=True)
+class Outside:
+    """Why a question about 'now' has no sessions: before, between or after the days."""
+
+    kind: str  # "before", "after", "between"
+    first_day: date
+    last_day: date
+    next_session: Session | None
+
+
+def local_now(schedule: Schedule, now: datetime) -> datetime:
+    return now.astimezone(schedule.zone)
+
+
+def outside(schedule: Schedule, now: datetime) -> Outside | None:
+    """Where `now` stands relative to the conference, when no day of it is today."""
+    days = schedule.days
+    if not days:
+        return None
+    today = local_now(schedule, now).date()
+    upcoming = schedule.starting_after(now)
+    following = upcoming[0] if upcoming else None
+    if today < days[0]:
+        return Outside("before", days[0], days[-1], following)
+    if today > days[-1]:
+        return Outside("after", days[0], days[-1], None)
+    if today not in days:
+        return Outside("between", days[0], days[-1], following)
+    return None
+
+
+def next_sessions(schedule: Schedule, now: datetime) -> list[Session]:
+    """The sessions that start next (all of those sharing the first start time)."""
+    return schedule.next_start(now)
+
+
+def resolve_day(schedule: Schedule, spec: str, today: date) -> date | None:
+    """A day from `tuesday`, `tue`, `2022-10-25`, `today`, `tomorrow`. A weekday means
+    that weekday within the conference (else the next one from today)."""
+    word = spec.strip().casefold()
+    if not word:
+        return None
+    if word == "today":
+        return today
+    if word == "tomorrow":
+        return today + timedelta(days=1)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
+        try:
+            return date.fromisoformat(word)
+        except ValueError:
+            return None
+    matches = [i for i, name in enumerate(_WEEKDAYS) if len(word) >= 2 and name.startswith(word.rstrip("."))]
+    if len(matches) != 1:
+        return None
+    weekday = matches[0]
+    for day in schedule.days:
+        if day.weekday() == weekday:
+            return day
+    return today + timedelta(days=(weekday - today.weekday()) % 7)

@@ -1,0 +1,64 @@
+"""Builds the running bot from a Config: schedule, database, Slack client, app."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.app import build_app
+from bot.catalog import Catalog
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.schedule import load_schedule
+from bot.service import ConfService
+from bot.slack.user_zones import UserZones
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Bot:
+    config: Config
+    clock: Clock
+    catalog: Catalog
+    store: Store
+    client: WebClient
+    service: ConfService
+    app: App
+
+
+def web_client(config: Config) -> WebClient:
+    """Every Web API call goes to SLACK_API_URL; 429s, 5xx and dropped connections retry."""
+    return WebClient(
+        token=config.bot_token or None,
+        base_url=config.api_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_bot(config: Config, clock: Clock | None = None, client: WebClient | None = None) -> Bot:
+    """Raises ScheduleError when the schedule cannot be loaded."""
+    clock = clock or SystemClock()
+    schedule, warnings = load_schedule(config.schedule_path, config.conference_tz)
+    for warning in warnings:
+        log.warning("%s", warning)
+    catalog = Catalog(schedule, str(config.schedule_path), clock.now())
+    store = Store(config.database_path, clock=clock.now)
+    client = client or web_client(config)
+    service = ConfService(catalog, store, clock, viewer_zone=UserZones(client, clock.now))
+    app = build_app(service, client, config.signing_secret or "unused-in-socket-mode")
+    return Bot(config, clock, catalog, store, client, service, app)

@@ -1,0 +1,55 @@
+"""Reading `/conf` text into a command. Pure.
+
+The first word picks the subcommand; text that is not a subcommand is a search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ALIASES = {
+    "help": "help",
+    "?": "help",
+    "search": "search",
+    "find": "search",
+    "now": "now",
+    "next": "next",
+    "today": "today",
+    "tomorrow": "tomorrow",
+    "day": "day",
+    "track": "track",
+    "tracks": "track",
+    "speaker": "speaker",
+    "show": "show",
+    "info": "show",
+    "sub": "sub",
+    "subscribe": "sub",
+    "unsub": "unsub",
+    "unsubscribe": "unsub",
+    "mine": "mine",
+    "agenda": "mine",
+    "status": "status",
+}
+# Subcommands the contract names that later versions add; until then they say so
+# rather than run a search for the word "remind".
+NOT_YET = {"remind", "follow", "unfollow", "follows", "free", "ics", "reload", "digest", "stats"}
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    argument: str = ""
+    text: str = ""  # the whole text as typed, for re-running after a button click
+
+
+def parse_command(text: str) -> Command:
+    cleaned = " ".join((text or "").split())
+    if not cleaned:
+        return Command("help", "", cleaned)
+    first, _, rest = cleaned.partition(" ")
+    key = first.casefold()
+    if key in ALIASES:
+        return Command(ALIASES[key], rest.strip(), cleaned)
+    if key in NOT_YET:
+        return Command("not_yet", key, cleaned)
+    return Command("search", cleaned, cleaned)

@@ -1,0 +1,126 @@
+"""Settings, read from the environment once at start and validated.
+
+A bad or missing setting raises ConfigError whose message is one line naming it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+
+from bot.schedule.zones import zone_named
+
+BUNDLED_SCHEDULE = Path(__file__).resolve().parent.parent / "data" / "kubecon-na-2022.md"
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+class ConfigError(ValueError):
+    """One line naming the setting and what is wrong with it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    bot_token: str = ""
+    signing_secret: str = ""
+    app_token: str = ""
+    api_url: str = DEFAULT_API_URL
+    schedule_path: Path = BUNDLED_SCHEDULE
+    conference_tz: str | None = None
+    database_path: Path = Path("confbot.db")
+    reminder_minutes: int = 10
+    digest_channel: str | None = None
+    digest_time: time = time(8, 0)
+    admin_user_ids: frozenset[str] = field(default_factory=frozenset)
+    port: int = 3000
+    schedule_url: str | None = None
+    schedule_refresh_minutes: int = 10
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.app_token)
+
+    def __repr__(self) -> str:  # never print secrets
+        hidden = {"bot_token", "signing_secret", "app_token"}
+        shown = ", ".join(
+            f"{name}={'***' if name in hidden and getattr(self, name) else getattr(self, name)!r}"
+            for name in self.__dataclass_fields__
+        )
+        return f"Config({shown})"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, for_serve: bool = True) -> Config:
+        """Read and check every setting; `for_serve` demands the Slack secrets."""
+
+        def get(name: str) -> str:
+            return env.get(name, "").strip()
+
+        bot_token, app_token, signing_secret = (
+            get("SLACK_BOT_TOKEN"),
+            get("SLACK_APP_TOKEN"),
+            get("SLACK_SIGNING_SECRET"),
+        )
+        if for_serve:
+            if not bot_token:
+                raise ConfigError("SLACK_BOT_TOKEN is required (the bot token, xoxb-…)")
+            if not app_token and not signing_secret:
+                raise ConfigError(
+                    "SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)"
+                )
+        if app_token and not app_token.startswith("xapp-"):
+            raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+
+        api_url = get("SLACK_API_URL") or DEFAULT_API_URL
+        if not re.match(r"^https?://[^\s/]+", api_url):
+            raise ConfigError(f"SLACK_API_URL must be an http(s) URL, not {api_url!r}")
+        if not api_url.endswith("/"):
+            api_url += "/"
+
+        conference_tz = get("CONFERENCE_TZ") or None
+        if conference_tz:
+            try:
+                zone_named(conference_tz)
+            except ValueError as problem:
+                raise ConfigError(f"CONFERENCE_TZ: {problem}") from None
+
+        schedule_url = get("SCHEDULE_URL") or None
+        if schedule_url and not re.match(r"^https?://", schedule_url):
+            raise ConfigError(f"SCHEDULE_URL must be an http(s) URL, not {schedule_url!r}")
+
+        return cls(
+            bot_token=bot_token,
+            signing_secret=signing_secret,
+            app_token=app_token,
+            api_url=api_url,
+            schedule_path=Path(get("SCHEDULE_PATH")) if get("SCHEDULE_PATH") else BUNDLED_SCHEDULE,
+            conference_tz=conference_tz,
+            database_path=Path(get("DATABASE_PATH") or "confbot.db"),
+            reminder_minutes=_whole_number(env, "REMINDER_MINUTES", 10, lowest=0, highest=24 * 60),
+            digest_channel=get("DIGEST_CHANNEL") or None,
+            digest_time=_clock_time(env, "DIGEST_TIME", time(8, 0)),
+            admin_user_ids=frozenset(u.strip() for u in get("ADMIN_USER_IDS").split(",") if u.strip()),
+            port=_whole_number(env, "PORT", 3000, lowest=1, highest=65535),
+            schedule_url=schedule_url,
+            schedule_refresh_minutes=_whole_number(env, "SCHEDULE_REFRESH_MINUTES", 10, lowest=1, highest=7 * 24 * 60),
+        )
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int, *, lowest: int, highest: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"\d+", raw) or not lowest <= int(raw) <= highest:
+        raise ConfigError(f"{name} must be a whole number from {lowest} to {highest}, not {raw!r}")
+    return int(raw)
+
+
+def _clock_time(env: Mapping[str, str], name: str, default: time) -> time:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    found = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", raw)
+    if not found:
+        raise ConfigError(f"{name} must be a time of day as HH:MM (24-hour), not {raw!r}")
+    return time(int(found.group(1)), int(found.group(2)))

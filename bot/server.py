@@ -1,0 +1,59 @@
+"""HTTP mode: every Slack request at POST /slack/events, and GET /healthz.
+
+Served by waitress, a production WSGI server, in this one process so the scheduler
+that later versions add runs exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.bootstrap import Bot
+
+log = logging.getLogger(__name__)
+_CALENDAR = re.compile(r"^/calendar/([A-Za-z0-9_-]{8,128})\.ics$")
+
+
+def make_wsgi_app(bot: Bot) -> Callable:
+    slack = SlackRequestHandler(bot.app, path="/slack/events")
+
+    def plain(start_response: Callable, status: str, body: str) -> Iterable[bytes]:
+        data = body.encode()
+        start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(data)))])
+        return [data]
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            loaded = len(bot.catalog.current.schedule) > 0
+            writable = bot.store.writable()
+            if loaded and writable:
+                return plain(start_response, "200 OK", "ok\n")
+            problems = [] if loaded else ["schedule not loaded"]
+            problems += [] if writable else ["database not writable"]
+            return plain(start_response, "503 Service Unavailable", "; ".join(problems) + "\n")
+        if _CALENDAR.match(path) and method == "GET":
+            return plain(start_response, "404 Not Found", "unknown calendar\n")  # no feed tokens are issued yet
+        if path == "/slack/events":
+            return slack(environ, start_response)
+        return plain(start_response, "404 Not Found", "not found\n")
+
+    return application
+
+
+def serve_http(bot: Bot, host: str = "0.0.0.0") -> None:
+    import waitress
+
+    log.info("confbot listening on http://%s:%d/slack/events", host, bot.config.port)
+    waitress.serve(make_wsgi_app(bot), host=host, port=bot.config.port, threads=8, ident="confbot")
+
+
+def serve_socket_mode(bot: Bot) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    log.info("confbot connecting in Socket Mode")
+    SocketModeHandler(bot.app, bot.config.app_token, web_client=bot.client).start()

@@ -1,0 +1,321 @@
+"""What `/conf` answers: decides from the schedule, the user's subscriptions and the
+clock, and returns a Block Kit reply. Knows nothing of Slack's transport."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta, tzinfo
+
+from rapidfuzz import fuzz, process
+
+from bot import agenda
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.commands import Command, parse_command
+from bot.schedule.model import Schedule, Session
+from bot.slack.blocks import Reply, escape, notice, session_detail, session_list
+from bot.store import Store
+
+ZoneLookup = Callable[[str], tzinfo | None]
+
+HELP = "\n".join(
+    [
+        "*What's on, from Slack.* Try:",
+        "• `/conf now` · `/conf next` — what runs now, what starts next",
+        "• `/conf today` · `/conf tomorrow` · `/conf day tuesday` · `/conf day 2022-10-25`",
+        "• `/conf cilium` or `/conf search hubble grafana` — search titles, speakers, tracks, abstracts",
+        "• `/conf speaker liz rice` · `/conf track security` · `/conf track` (lists tracks)",
+        "• `/conf show 1Auye` — one talk in full",
+        "• `/conf sub 1Auye` · `/conf unsub 1Auye` — a DM before it starts · `/conf mine` — your agenda",
+        "• `/conf status` — which schedule is loaded",
+    ]
+)
+
+
+@dataclass
+class ConfService:
+    catalog: Catalog
+    store: Store
+    clock: Clock
+    viewer_zone: ZoneLookup = lambda user_id: None
+
+    # -- entry points -------------------------------------------------------------
+
+    def handle(self, user_id: str, text: str) -> Reply:
+        command = parse_command(text)
+        handler = getattr(self, f"_{command.name}")
+        return handler(user_id, command)
+
+    def toggle(self, user_id: str, session_id: str, subscribe: bool) -> tuple[bool, Reply]:
+        """A button click: (did anything change, a confirmation)."""
+        command = Command(
+            "sub" if subscribe else "unsub", session_id, f"{'sub' if subscribe else 'unsub'} {session_id}"
+        )
+        changed_before = self.store.subscriptions(user_id)
+        reply = self._sub(user_id, command) if subscribe else self._unsub(user_id, command)
+        return self.store.subscriptions(user_id) != changed_before, reply
+
+    # -- helpers ------------------------------------------------------------------
+
+    @property
+    def schedule(self) -> Schedule:
+        return self.catalog.current.schedule
+
+    def _list(self, user_id: str, heading: str, sessions: list[Session], command: Command, **options) -> Reply:
+        return session_list(
+            heading,
+            sessions,
+            subscribed=self.store.subscriptions(user_id),
+            venue=self.schedule.zone,
+            viewer=self.viewer_zone(user_id),
+            command_text=command.text,
+            **options,
+        )
+
+    def _venue_today(self) -> date:
+        return agenda.local_now(self.schedule, self.clock.now()).date()
+
+    def _days_text(self) -> str:
+        return ", ".join(f"{d:%a} {d.day} {d:%b}" for d in self.schedule.days)
+
+    def _outside_notice(self, command: Command, asked: str) -> Reply | None:
+        where = agenda.outside(self.schedule, self.clock.now())
+        if where is None:
+            return None
+        first = f"{where.first_day:%A} {where.first_day.day} {where.first_day:%B}"
+        if where.kind == "before":
+            days = (where.first_day - self._venue_today()).days
+            text = f"Nothing {asked}: the conference starts *{first}* (in {days} day{'s' if days != 1 else ''})."
+            hint = f"See the first day with `/conf day {where.first_day:%a}`.".lower().replace("see", "See", 1)
+        elif where.kind == "after":
+            text = f"Nothing {asked}: the conference is over (it ran {self._days_text()})."
+            hint = f"Look back with `/conf day {where.first_day:%Y-%m-%d}` or `/conf mine`."
+        else:
+            text = f"Nothing {asked}: no sessions today. Conference days: {self._days_text()}."
+            hint = "Try `/conf tomorrow` or `/conf next`."
+        return notice(text, command_text=command.text, detail=hint)
+
+    def _unknown_id(self, session_id: str, command: Command) -> Reply:
+        ids = self.schedule.ids
+        guesses = [
+            match for match, score, _ in process.extract(session_id, ids, scorer=fuzz.ratio, limit=3) if score >= 60
+        ]
+        by_title = [hit.session.id for hit in self.catalog.current.index.search(session_id, 3)]
+        suggestions = list(dict.fromkeys(guesses + by_title))[:3]
+        text = f"There is no session with id `{escape(session_id)}`."
+        if suggestions:
+            described = ", ".join(f"`{escape(i)}` ({escape(self.schedule.get(i).title)})" for i in suggestions)
+            text += f" Did you mean {described}?"
+        return notice(
+            text, command_text=command.text, detail="Ids are shown beside every session, e.g. `/conf sub 1Auye`."
+        )
+
+    def _needs(self, command: Command, what: str, example: str) -> Reply:
+        return notice(f"`/conf {command.name}` needs {what}. For example: `{example}`", command_text=command.text)
+
+    # -- subcommands --------------------------------------------------------------
+
+    def _help(self, user_id: str, command: Command) -> Reply:
+        loaded = self.catalog.current
+        detail = f"{len(loaded.schedule)} sessions on {len(loaded.schedule.days)} days: {self._days_text()}."
+        return notice(HELP, command_text=command.text, detail=detail)
+
+    def _not_yet(self, user_id: str, command: Command) -> Reply:
+        return notice(
+            f"`/conf {escape(command.argument)}` is not available in this version yet.",
+            command_text=command.text,
+            detail="`/conf help` lists what works today.",
+        )
+
+    def _search(self, user_id: str, command: Command) -> Reply:
+        query = command.argument
+        if not query:
+            return self._needs(command, "something to look for", "/conf search hubble")
+        hits = self.catalog.current.index.search(query)
+        if not hits:
+            return notice(
+                f"Nothing matches “{escape(query)}”.",
+                command_text=command.text,
+                detail="Try a speaker's name, a project (`cilium`, `tetragon`) or `/conf track` for the tracks.",
+            )
+        sessions = [hit.session for hit in hits]
+        return self._list(
+            user_id,
+            f"*{len(sessions)} session{'s' if len(sessions) != 1 else ''} for “{escape(query)}”*",
+            sessions,
+            command,
+            narrow_hint="Add a word to narrow it, e.g. a speaker or `day tue`.",
+            limit=10,
+        )
+
+    def _now(self, user_id: str, command: Command) -> Reply:
+        outside = self._outside_notice(command, "is running now")
+        if outside:
+            return outside
+        now = self.clock.now()
+        running = self.schedule.running_at(now)
+        if running:
+            return self._list(user_id, f"*Running now* ({len(running)})", running, command, with_day=False)
+        upcoming = agenda.next_sessions(self.schedule, now)
+        if not upcoming:
+            return notice("Nothing is running now, and nothing more today.", command_text=command.text)
+        return self._list(user_id, "*Nothing is running right now.* Next up:", upcoming, command)
+
+    def _next(self, user_id: str, command: Command) -> Reply:
+        now = self.clock.now()
+        upcoming = agenda.next_sessions(self.schedule, now)
+        if not upcoming:
+            return self._outside_notice(command, "is coming up") or notice(
+                f"Nothing more is coming up: the conference is over (it ran {self._days_text()}).",
+                command_text=command.text,
+            )
+        start = upcoming[0].start
+        minutes = max(0, int((start - now).total_seconds() // 60))
+        soon = f"in {minutes} min" if minutes < 120 else f"at {start.astimezone(self.schedule.zone):%a %H:%M}"
+        return self._list(user_id, f"*Next up* ({soon})", upcoming, command)
+
+    def _day_list(self, user_id: str, day: date, command: Command) -> Reply:
+        sessions = self.schedule.on_day(day)
+        label = f"{day:%A} {day.day} {day:%B}"
+        if not sessions:
+            return notice(
+                f"No sessions on {label}. Conference days: {self._days_text()}.",
+                command_text=command.text,
+                detail=f"Try `/conf day {self.schedule.days[0]:%a}`.".lower().replace("try", "Try", 1)
+                if self.schedule.days
+                else "",
+            )
+        return self._list(
+            user_id,
+            f"*{label}* — {len(sessions)} sessions",
+            sessions,
+            command,
+            narrow_hint="Narrow it with `/conf track NAME` or a search.",
+            with_day=False,
+        )
+
+    def _today(self, user_id: str, command: Command) -> Reply:
+        return self._day_list(user_id, self._venue_today(), command)
+
+    def _tomorrow(self, user_id: str, command: Command) -> Reply:
+        return self._day_list(user_id, self._venue_today() + timedelta(days=1), command)
+
+    def _day(self, user_id: str, command: Command) -> Reply:
+        day = agenda.resolve_day(self.schedule, command.argument, self._venue_today())
+        if day is None:
+            example = f"/conf day {self.schedule.days[0]:%A}".lower() if self.schedule.days else "/conf day tuesday"
+            return notice(
+                f"Which day? Give a weekday or a date. For example: `{example}` or `/conf day 2022-10-25`.",
+                command_text=command.text,
+                detail=f"Conference days: {self._days_text()}.",
+            )
+        return self._day_list(user_id, day, command)
+
+    def _track(self, user_id: str, command: Command) -> Reply:
+        tracks = self.schedule.tracks
+        if not command.argument:
+            listing = "\n".join(f"• {escape(t)}" for t in tracks) or "This schedule has no tracks."
+            return notice(f"*Tracks*\n{listing}", command_text=command.text, detail="Then: `/conf track NAME`.")
+        sessions = self.schedule.in_track(command.argument)
+        if not sessions:
+            return notice(
+                f"No track matches “{escape(command.argument)}”.",
+                command_text=command.text,
+                detail="Tracks: " + (", ".join(escape(t) for t in tracks) or "none"),
+            )
+        names = sorted({s.track for s in sessions if s.track})
+        return self._list(user_id, f"*{escape(', '.join(names))}* — {len(sessions)} sessions", sessions, command)
+
+    def _speaker(self, user_id: str, command: Command) -> Reply:
+        if not command.argument:
+            return self._needs(command, "a name", "/conf speaker liz rice")
+        sessions = self.schedule.by_speaker(command.argument)
+        if not sessions:
+            people = sorted({p.name for s in self.schedule for p in s.speakers})
+            close = [
+                name
+                for name, score, _ in process.extract(command.argument, people, scorer=fuzz.WRatio, limit=3)
+                if score >= 70
+            ]
+            detail = ("Did you mean " + ", ".join(escape(n) for n in close) + "?") if close else ""
+            return notice(f"No speaker matches “{escape(command.argument)}”.", command_text=command.text, detail=detail)
+        names = sorted(
+            {p.name for s in sessions for p in s.speakers if command.argument.casefold() in p.name.casefold()}
+        )
+        heading = escape(", ".join(names) or command.argument)
+        return self._list(
+            user_id, f"*{heading}* — {len(sessions)} session{'s' if len(sessions) != 1 else ''}", sessions, command
+        )
+
+    def _show(self, user_id: str, command: Command) -> Reply:
+        if not command.argument:
+            return self._needs(command, "a session id", "/conf show 1Auye")
+        session = self.schedule.get(command.argument)
+        if session is None:
+            return self._unknown_id(command.argument, command)
+        return session_detail(
+            session,
+            subscribed=session.id in self.store.subscriptions(user_id),
+            venue=self.schedule.zone,
+            viewer=self.viewer_zone(user_id),
+            overlaps=self.schedule.overlapping(session),
+            command_text=command.text,
+        )
+
+    def _sub(self, user_id: str, command: Command) -> Reply:
+        if not command.argument:
+            return self._needs(command, "a session id", "/conf sub 1Auye")
+        session = self.schedule.get(command.argument.split()[0])
+        if session is None:
+            return self._unknown_id(command.argument.split()[0], command)
+        added = self.store.subscribe(user_id, session.id)
+        mine = [self.schedule.get(i) for i in self.store.subscriptions(user_id)]
+        clashes = self.schedule.overlapping(session, [s for s in mine if s is not None])
+        text = (
+            f"Subscribed to *{escape(session.title)}* (`{escape(session.id)}`). I'll DM you before it starts."
+            if added
+            else f"You were already subscribed to *{escape(session.title)}* (`{escape(session.id)}`)."
+        )
+        detail = ""
+        if clashes:
+            names = ", ".join(f"*{escape(s.title)}* (`{escape(s.id)}`)" for s in clashes)
+            detail = f":warning: It overlaps {names}, which you also subscribed to."
+        return notice(text, command_text=command.text, detail=detail or "See your agenda with `/conf mine`.")
+
+    def _unsub(self, user_id: str, command: Command) -> Reply:
+        if not command.argument:
+            return self._needs(command, "a session id", "/conf unsub 1Auye")
+        session_id = command.argument.split()[0]
+        session = self.schedule.get(session_id)
+        removed = self.store.unsubscribe(user_id, session.id if session else session_id)
+        if session is None and not removed:
+            return self._unknown_id(session_id, command)
+        title = escape(session.title) if session else escape(session_id)
+        text = f"Unsubscribed from *{title}*." if removed else f"You were not subscribed to *{title}*."
+        return notice(text, command_text=command.text)
+
+    def _mine(self, user_id: str, command: Command) -> Reply:
+        subscribed = [self.schedule.get(i) for i in self.store.subscriptions(user_id)]
+        sessions = sorted((s for s in subscribed if s is not None), key=lambda s: (s.start, s.title))
+        if not sessions:
+            return notice(
+                "You have no subscriptions yet.",
+                command_text=command.text,
+                detail="Find a talk with `/conf search …` or `/conf today` and press *Subscribe*.",
+            )
+        upcoming = [s for s in sessions if s.end > self.clock.now()]
+        note = "" if len(upcoming) == len(sessions) else f"{len(sessions) - len(upcoming)} already over."
+        return self._list(user_id, f"*Your agenda* — {len(sessions)} sessions", sessions, command, note=note)
+
+    def _status(self, user_id: str, command: Command) -> Reply:
+        loaded = self.catalog.current
+        days = loaded.schedule.days
+        span = f"{days[0]:%a %d %b} – {days[-1]:%a %d %b %Y}" if days else "no days"
+        zone = getattr(loaded.schedule.zone, "key", str(loaded.schedule.zone))
+        text = (
+            f"*Schedule:* {escape(loaded.schedule.title or loaded.source)}\n"
+            f"*From:* `{escape(loaded.source)}`, loaded {loaded.loaded_at:%Y-%m-%d %H:%M} UTC\n"
+            f"*Sessions:* {len(loaded.schedule)} on {len(days)} days ({span}, {escape(zone)})"
+        )
+        return notice(text, command_text=command.text)

@@ -1,0 +1,1 @@
+"""The Slack edge: Bolt listeners, Web API client, Block Kit rendering."""

@@ -1,0 +1,200 @@
+"""Block Kit replies. Pure: data in, JSON-ready dicts out.
+
+Everything that came from a user or a schedule goes through `escape`, so a title such
+as `<!channel> hi` is shown, never acted on. Lists are cut to stay inside Slack's
+limits (50 blocks a message, 3,000 characters a text) and say what was left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+
+from bot.schedule.model import Session
+
+MAX_BLOCKS = 50
+MAX_TEXT = 3000
+LIST_LIMIT = 20  # sessions per reply: a readable screen, far inside MAX_BLOCKS
+SUBSCRIBE, UNSUBSCRIBE = "subscribe", "unsubscribe"
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    blocks: list[dict] = field(default_factory=list)
+
+    def as_ephemeral(self) -> dict:
+        return {"response_type": "ephemeral", "text": self.text, "blocks": self.blocks}
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters, so user and schedule text never pings or links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def link(url: str | None, label: str) -> str:
+    if not url or not url.startswith(("http://", "https://")):
+        return escape(label)
+    safe_url = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
+    return f"<{safe_url}|{escape(label).replace('|', '¦')}>"
+
+
+def clip(text: str, limit: int = MAX_TEXT) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _same_offset(moment: datetime, zone_a: tzinfo, zone_b: tzinfo) -> bool:
+    return moment.astimezone(zone_a).utcoffset() == moment.astimezone(zone_b).utcoffset()
+
+
+def when(session: Session, venue: tzinfo, viewer: tzinfo | None = None, with_day: bool = True) -> str:
+    """`Mon 24 Oct 09:15–09:20 EDT`, plus the viewer's own time when their zone differs."""
+    start, end = session.start.astimezone(venue), session.end.astimezone(venue)
+    day = f"{start:%a} {start.day} {start:%b} " if with_day else ""
+    text = f"{day}{start:%H:%M}–{end:%H:%M} {start:%Z}"
+    if viewer is not None and not _same_offset(session.start, venue, viewer):
+        mine_start, mine_end = session.start.astimezone(viewer), session.end.astimezone(viewer)
+        mine_day = f"{mine_start:%a} " if mine_start.date() != start.date() else ""
+        text += f" ({mine_day}{mine_start:%H:%M}–{mine_end:%H:%M} {mine_start:%Z} your time)"
+    return text
+
+
+def speakers_line(session: Session) -> str:
+    return ", ".join(escape(f"{p.name} ({p.affiliation})" if p.affiliation else p.name) for p in session.speakers)
+
+
+def subscribe_button(session: Session, subscribed: bool) -> dict:
+    if subscribed:
+        return {
+            "type": "button",
+            "action_id": UNSUBSCRIBE,
+            "value": session.id,
+            "text": {"type": "plain_text", "text": "Unsubscribe"},
+        }
+    return {
+        "type": "button",
+        "action_id": SUBSCRIBE,
+        "value": session.id,
+        "style": "primary",
+        "text": {"type": "plain_text", "text": "Subscribe"},
+    }
+
+
+def _mrkdwn(text: str) -> dict:
+    return {"type": "mrkdwn", "text": clip(text)}
+
+
+def session_section(
+    session: Session, subscribed: bool, venue: tzinfo, viewer: tzinfo | None, with_day: bool = True, block_id: str = ""
+) -> dict:
+    lines = [f"*{link(session.url, session.title)}*"]
+    details = [when(session, venue, viewer, with_day)]
+    if session.track:
+        details.append(escape(session.track))
+    if session.location:
+        details.append(escape(session.location))
+    details.append(f"`{escape(session.id)}`")
+    lines.append(" · ".join(details))
+    if session.speakers:
+        lines.append(speakers_line(session))
+    if subscribed:
+        lines[0] += "  :white_check_mark:"
+    block = {"type": "section", "text": _mrkdwn("\n".join(lines)), "accessory": subscribe_button(session, subscribed)}
+    if block_id:
+        block["block_id"] = block_id[:255]
+    return block
+
+
+def _plain_line(session: Session, venue: tzinfo) -> str:
+    start = session.start.astimezone(venue)
+    return escape(f"{start:%a %H:%M} {session.title} [{session.id}]")
+
+
+def _command_block_id(command_text: str | None) -> str:
+    """The first block remembers the command, so a button click can re-run it."""
+    return ("conf:" + (command_text or ""))[:255]
+
+
+def session_list(
+    heading: str,
+    sessions: Sequence[Session],
+    *,
+    subscribed: Iterable[str],
+    venue: tzinfo,
+    viewer: tzinfo | None = None,
+    command_text: str | None = None,
+    narrow_hint: str = "",
+    note: str = "",
+    limit: int = LIST_LIMIT,
+    with_day: bool = True,
+) -> Reply:
+    """A heading and one section per session, cut to `limit` with a count of the rest."""
+    subscribed = {s.casefold() for s in subscribed}
+    shown = list(sessions[:limit])
+    blocks: list[dict] = [
+        {"type": "section", "block_id": _command_block_id(command_text), "text": _mrkdwn(heading)},
+    ]
+    if note:
+        blocks.append({"type": "context", "elements": [_mrkdwn(note)]})
+    for number, session in enumerate(shown):
+        block_id = f"s{number}:{command_text}" if command_text is not None else ""
+        blocks.append(session_section(session, session.id.casefold() in subscribed, venue, viewer, with_day, block_id))
+    left_out = len(sessions) - len(shown)
+    if left_out:
+        hint = f" {narrow_hint}" if narrow_hint else ""
+        blocks.append({"type": "context", "elements": [_mrkdwn(f"…and {left_out} more not shown.{hint}")]})
+    blocks = blocks[:MAX_BLOCKS]
+    plain = [_strip_mrkdwn(heading)] + [_plain_line(s, venue) for s in shown]
+    if left_out:
+        plain.append(f"…and {left_out} more")
+    return Reply(text=clip("\n".join(plain)), blocks=blocks)
+
+
+def session_detail(
+    session: Session,
+    *,
+    subscribed: bool,
+    venue: tzinfo,
+    viewer: tzinfo | None = None,
+    overlaps: Sequence[Session] = (),
+    command_text: str | None = None,
+) -> Reply:
+    blocks: list[dict] = [
+        {
+            "type": "section",
+            "block_id": _command_block_id(command_text),
+            "text": _mrkdwn(f"*{link(session.url, session.title)}*"),
+            "accessory": subscribe_button(session, subscribed),
+        }
+    ]
+    facts = [f"*When:* {when(session, venue, viewer)}"]
+    if session.speakers:
+        facts.append(f"*Speakers:* {speakers_line(session)}")
+    if session.track:
+        facts.append(f"*Track:* {escape(session.track)}")
+    if session.location:
+        facts.append(f"*Where:* {escape(session.location)}")
+    facts.append(f"*Id:* `{escape(session.id)}`" + ("  ·  subscribed :white_check_mark:" if subscribed else ""))
+    blocks.append({"type": "section", "text": _mrkdwn("\n".join(facts))})
+    if session.abstract:
+        blocks.append({"type": "section", "text": _mrkdwn(escape(session.abstract))})
+    if overlaps:
+        names = ", ".join(f"{escape(s.title)} (`{escape(s.id)}`)" for s in overlaps[:5])
+        blocks.append({"type": "context", "elements": [_mrkdwn(f"At the same time: {names}")]})
+    text = escape(f"{session.title} [{session.id}] {when(session, venue, viewer)}")
+    return Reply(text=clip(text), blocks=blocks)
+
+
+def notice(text: str, *, command_text: str | None = None, detail: str = "") -> Reply:
+    """A short answer in mrkdwn; callers escape what came from users."""
+    blocks = [{"type": "section", "block_id": _command_block_id(command_text), "text": _mrkdwn(text)}]
+    if detail:
+        blocks.append({"type": "context", "elements": [_mrkdwn(detail)]})
+    plain = _strip_mrkdwn(text) + (f"\n{_strip_mrkdwn(detail)}" if detail else "")
+    return Reply(text=clip(plain), blocks=blocks)
+
+
+def _strip_mrkdwn(text: str) -> str:
+    """The fallback `text` is mrkdwn too: keep the escapes, drop the emphasis."""
+    return text.replace("*", "").replace("`", "")

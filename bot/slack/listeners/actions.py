@@ -1,0 +1,53 @@
+"""The subscribe / unsubscribe buttons.
+
+A button inside a `/conf` reply re-runs the command that made the reply (kept in the
+block id) and replaces the message through its `response_url`, so the button flips. A
+button anywhere else (a digest in a channel) leaves the message alone and confirms to
+the clicker only.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot.service import ConfService
+from bot.slack.blocks import SUBSCRIBE, UNSUBSCRIBE
+
+log = logging.getLogger(__name__)
+
+
+def _command_of(block_id: str) -> str | None:
+    """`conf:sub 1Auye` or `s3:search cilium` -> the command text, else None."""
+    prefix, colon, text = block_id.partition(":")
+    if colon and (prefix == "conf" or (prefix.startswith("s") and prefix[1:].isdigit())):
+        return text
+    return None
+
+
+def _toggle(ack: Ack, body: dict, context: BoltContext, respond: Respond, subscribe: bool) -> None:
+    ack()
+    service: ConfService = context["conf"]
+    action = body["actions"][0]
+    user_id = body["user"]["id"]
+    _, confirmation = service.toggle(user_id, action.get("value", ""), subscribe)
+    command_text = _command_of(action.get("block_id", ""))
+    if command_text is not None:
+        reply = service.handle(user_id, command_text)
+        respond(replace_original=True, text=reply.text, blocks=reply.blocks)
+    else:
+        respond(response_type="ephemeral", replace_original=False, text=confirmation.text, blocks=confirmation.blocks)
+
+
+def subscribe_clicked(ack: Ack, body: dict, context: BoltContext, respond: Respond) -> None:
+    _toggle(ack, body, context, respond, subscribe=True)
+
+
+def unsubscribe_clicked(ack: Ack, body: dict, context: BoltContext, respond: Respond) -> None:
+    _toggle(ack, body, context, respond, subscribe=False)
+
+
+def register(app: App) -> None:
+    app.action(SUBSCRIBE)(subscribe_clicked)
+    app.action(UNSUBSCRIBE)(unsubscribe_clicked)

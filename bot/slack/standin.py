@@ -1,0 +1,178 @@
+"""A stand-in for the Slack Web API: a real HTTP server on 127.0.0.1.
+
+It answers the methods the bot calls the way Slack does, records every call, and can
+be told to fail (429 with Retry-After, 500, an error code). Console mode runs it so the
+bot needs no Slack account; the tests run it so nothing reaches the internet.
+Also receives `response_url` posts at /response/<id>.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
+
+
+@dataclass
+class Call:
+    method: str  # Web API method, or "response_url"
+    params: dict
+    path: str
+    at: float = field(default_factory=time.time)
+
+
+@dataclass
+class Failure:
+    status: int
+    body: dict
+    headers: dict
+
+
+class SlackStandIn:
+    def __init__(self, user_zones: dict[str, str] | None = None, default_zone: str | None = None):
+        self.calls: list[Call] = []
+        self.user_zones = dict(user_zones or {})
+        self.default_zone = default_zone
+        self.listeners: list[Callable[[Call], None]] = []
+        self._failures: dict[str, list[Failure]] = {}
+        self._lock = threading.Lock()
+        self._ts = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ----------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.port}/response/{name}"
+
+    def start(self) -> SlackStandIn:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="slack-standin", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> SlackStandIn:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- scripting and inspection -------------------------------------------------
+
+    def fail_next(self, method: str, status: int = 200, body: dict | None = None, headers: dict | None = None) -> None:
+        """The next call of `method` gets this answer instead of success."""
+        with self._lock:
+            self._failures.setdefault(method, []).append(Failure(status, body or {"ok": False}, headers or {}))
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    # -- answering ----------------------------------------------------------------
+
+    def _answer(self, method: str, params: dict) -> tuple[int, dict, dict]:
+        with self._lock:
+            queued = self._failures.get(method)
+            if queued:
+                failure = queued.pop(0)
+                return failure.status, failure.body, failure.headers
+        if method == "auth.test":
+            return (
+                200,
+                {"ok": True, "user_id": "UCONFBOT", "bot_id": "BCONFBOT", "team_id": "T0CONF", "user": "confbot"},
+                {},
+            )
+        if method == "users.info":
+            user = params.get("user", "")
+            zone = self.user_zones.get(user, self.default_zone)
+            return 200, {"ok": True, "user": {"id": user, "tz": zone} if zone else {"id": user}}, {}
+        if method == "conversations.open":
+            users = str(params.get("users", ""))
+            return 200, {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}, {}
+        if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
+            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            return 200, {"ok": True, "channel": params.get("channel"), "ts": ts, "message": {"ts": ts, **params}}, {}
+        if method == "conversations.history":
+            channel = params.get("channel")
+            messages = [
+                {"ts": str(i), **c.params}
+                for i, c in enumerate(self.calls_to("chat.postMessage"))
+                if c.params.get("channel") == channel
+            ]
+            return 200, {"ok": True, "messages": list(reversed(messages)), "has_more": False}, {}
+        return 200, {"ok": True}, {}
+
+    def _record(self, call: Call) -> None:
+        with self._lock:
+            self.calls.append(call)
+        for listener in list(self.listeners):
+            listener(call)
+
+    def _handler_class(self):
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # keep test output quiet
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode("utf-8") if length else ""
+                params = _decode(raw, self.headers.get("Content-Type", ""))
+                if self.path.startswith("/response/"):
+                    standin._record(Call("response_url", params, self.path))
+                    self._send(200, {"ok": True}, {})
+                    return
+                if not self.path.startswith("/api/"):
+                    self._send(404, {"ok": False, "error": "unknown_method"}, {})
+                    return
+                method = self.path[len("/api/") :].split("?")[0]
+                standin._record(Call(method, params, self.path))
+                status, body, headers = standin._answer(method, params)
+                self._send(status, body, headers)
+
+            def _send(self, status: int, body: dict, headers: dict) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, str(value))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+def _decode(raw: str, content_type: str) -> dict:
+    if not raw:
+        return {}
+    if "json" in content_type:
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            return {"_raw": raw}
+    params: dict = dict(parse_qsl(raw, keep_blank_values=True))
+    for key in ("blocks", "metadata", "attachments"):
+        if isinstance(params.get(key), str):
+            with contextlib.suppress(json.JSONDecodeError):
+                params[key] = json.loads(params[key])
+    return params

@@ -1,0 +1,130 @@
+"""SQLite storage (sqlite-utils): subscriptions and settings.
+
+Tables are made by numbered migrations applied at open, each once, recorded in
+`_migrations`. WAL mode, so a reader never blocks the writer. One connection per
+thread: Bolt runs listeners on a thread pool.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+
+def _m001_subscriptions(db: sqlite_utils.Database) -> None:
+    db["subscriptions"].create(
+        {"user_id": str, "session_id": str, "created_at": str},
+        pk=("user_id", "session_id"),
+        not_null={"user_id", "session_id", "created_at"},
+        if_not_exists=True,
+    )
+    db["subscriptions"].create_index(["session_id"], if_not_exists=True)
+
+
+def _m002_settings(db: sqlite_utils.Database) -> None:
+    db["settings"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_subscriptions, _m002_settings]
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations not yet applied, in order. Returns the names applied."""
+    db["_migrations"].create({"id": int, "name": str, "applied_at": str}, pk="id", if_not_exists=True)
+    done = {row["id"] for row in db["_migrations"].rows}
+    applied = []
+    for number, migration in enumerate(MIGRATIONS, start=1):
+        if number in done:
+            continue
+        with db.conn:
+            migration(db)
+            db["_migrations"].insert({"id": number, "name": migration.__name__, "applied_at": _utcnow()})
+        applied.append(migration.__name__)
+    return applied
+
+
+def _utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, path: str | Path, clock: Callable[[], datetime] | None = None):
+        self.path = str(path)
+        self._local = threading.local()
+        self._now = clock or (lambda: datetime.now(UTC))
+        db = self.db
+        db.enable_wal()
+        migrate(db)
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            connection.execute("PRAGMA busy_timeout = 30000")
+            db = self._local.db = sqlite_utils.Database(connection)
+        return db
+
+    def writable(self) -> bool:
+        """True when the database accepts a write (for /healthz)."""
+        try:
+            with self.db.conn:
+                self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('_health', ?)", [_utcnow()])
+            return True
+        except sqlite3.Error:
+            return False
+
+    # -- subscriptions ------------------------------------------------------------
+
+    def subscribe(self, user_id: str, session_id: str) -> bool:
+        """Subscribe; False when the user already was (nothing changes)."""
+        with self.db.conn:
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO subscriptions (user_id, session_id, created_at) VALUES (?, ?, ?)",
+                [user_id, session_id, self._now().isoformat(timespec="seconds")],
+            )
+            return cursor.rowcount == 1
+
+    def unsubscribe(self, user_id: str, session_id: str) -> bool:
+        """Unsubscribe; False when the user was not subscribed."""
+        with self.db.conn:
+            cursor = self.db.execute(
+                "DELETE FROM subscriptions WHERE user_id = ? AND session_id = ? COLLATE NOCASE", [user_id, session_id]
+            )
+            return cursor.rowcount > 0
+
+    def subscriptions(self, user_id: str) -> set[str]:
+        rows = self.db.execute("SELECT session_id FROM subscriptions WHERE user_id = ?", [user_id]).fetchall()
+        return {row[0] for row in rows}
+
+    def subscribers(self, session_id: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT user_id FROM subscriptions WHERE session_id = ? ORDER BY user_id", [session_id]
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def subscription_counts(self, session_ids: Iterable[str] | None = None) -> dict[str, int]:
+        rows = self.db.execute("SELECT session_id, count(*) FROM subscriptions GROUP BY session_id").fetchall()
+        counts = {row[0]: row[1] for row in rows}
+        if session_ids is not None:
+            wanted = set(session_ids)
+            counts = {key: value for key, value in counts.items() if key in wanted}
+        return counts
+
+    # -- settings -----------------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.db.conn:
+            if value is None:
+                self.db.execute("DELETE FROM settings WHERE key = ?", [key])
+            else:
+                self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
