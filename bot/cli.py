@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 
@@ -24,6 +25,47 @@ def _check(args: argparse.Namespace) -> int:
         print(format_table(schedule))
     _print_warnings(warnings)
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bot.bootstrap import build_bot
+    from bot.config import Config, ConfigError
+    from bot.server import serve_http, serve_socket_mode
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = Config.from_env(os.environ)
+        bot = build_bot(config)
+    except ConfigError as problem:
+        print(f"confbot: {problem}", file=sys.stderr)
+        return 2
+    except ScheduleError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    if config.socket_mode:
+        serve_socket_mode(bot)
+    else:
+        serve_http(bot)
+    return 0
+
+
+def _console(args: argparse.Namespace) -> int:
+    from bot.config import ConfigError
+    from bot.console import main_console
+
+    try:
+        return main_console(args, os.environ)
+    except ConfigError as problem:
+        print(f"confbot: {problem}", file=sys.stderr)
+        return 2
+    except ScheduleError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except ValueError as problem:  # --at or --user-tz that does not parse
+        print(f"confbot console: {problem}", file=sys.stderr)
+        return 2
 
 
 def _print_warnings(warnings: list[Problem]) -> None:
@@ -54,6 +96,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--tz", help="venue IANA zone when the file names none (default: $CONFERENCE_TZ)")
     check.add_argument("--json", action="store_true", help="print the sessions as JSON")
     check.set_defaults(run=_check)
+
+    serve = commands.add_parser("serve", help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on $PORT)")
+    serve.set_defaults(run=_serve)
+
+    console = commands.add_parser("console", help="the whole bot with no Slack account: /conf lines on stdin")
+    console.add_argument("--at", help='venue-local start of the clock, e.g. "2022-10-24 09:00" (default: now)')
+    console.add_argument("--speed", type=float, default=1.0, help="run the clock N times faster (default 1)")
+    console.add_argument("--user-tz", help="your own IANA zone, to see times in it too")
+    console.add_argument("--schedule", help="schedule file (default: $SCHEDULE_PATH or the bundled one)")
+    console.set_defaults(run=_console)
     return parser
 
 

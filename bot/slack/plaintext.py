@@ -1,0 +1,43 @@
+"""Block Kit to readable terminal text, for console mode. Pure."""
+
+from __future__ import annotations
+
+import re
+
+_LINK = re.compile(r"<([^|>]+)\|([^>]+)>")
+_BARE_LINK = re.compile(r"<(https?://[^>]+)>")
+
+
+def mrkdwn_to_text(text: str) -> str:
+    text = _LINK.sub(r"\2", text)
+    text = _BARE_LINK.sub(r"\1", text)
+    text = text.replace("*", "").replace("`", "")
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _element_text(element: dict) -> str:
+    if element.get("type") == "button":
+        label = element.get("text", {}).get("text", "")
+        return f"[{label} {element.get('value', '')}]".replace("  ", " ")
+    return mrkdwn_to_text(element.get("text", "") if isinstance(element.get("text"), str) else "")
+
+
+def blocks_to_text(blocks: list[dict], fallback: str = "") -> str:
+    if not blocks:
+        return mrkdwn_to_text(fallback)
+    lines: list[str] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind in ("section", "header"):
+            text = mrkdwn_to_text((block.get("text") or {}).get("text", ""))
+            accessory = block.get("accessory")
+            if accessory:
+                text += "  " + _element_text(accessory)
+            lines.append(text)
+        elif kind == "context":
+            lines.append("  " + " ".join(mrkdwn_to_text(e.get("text", "")) for e in block.get("elements", [])))
+        elif kind == "actions":
+            lines.append("  " + " ".join(_element_text(e) for e in block.get("elements", [])))
+        elif kind == "divider":
+            lines.append("—" * 20)
+    return "\n".join(lines)
