@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
@@ -11,10 +12,11 @@ from bot.service import ConfService
 from bot.slack.listeners import register_listeners
 
 
-def build_app(service: ConfService, client: WebClient, signing_secret: str) -> App:
+def build_app(service: ConfService, client: WebClient, signing_secret: str, executor: Executor) -> App:
     app = App(
         client=client,
         signing_secret=signing_secret,
+        listener_executor=executor,  # owned by the caller, so shutdown can wait for work after ack()
         token_verification_enabled=False,  # no auth.test at import time; the first request checks
         logger=logging.getLogger("bot.slack"),
     )

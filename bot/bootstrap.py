@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -34,6 +35,11 @@ class Bot:
     client: WebClient
     service: ConfService
     app: App
+    executor: ThreadPoolExecutor
+
+    def close(self) -> None:
+        """Let listeners that run after ack() finish, then release the database."""
+        self.executor.shutdown(wait=True)
 
 
 def web_client(config: Config) -> WebClient:
@@ -60,5 +66,6 @@ def build_bot(config: Config, clock: Clock | None = None, client: WebClient | No
     store = Store(config.database_path, clock=clock.now)
     client = client or web_client(config)
     service = ConfService(catalog, store, clock, viewer_zone=UserZones(client, clock.now))
-    app = build_app(service, client, config.signing_secret or "unused-in-socket-mode")
-    return Bot(config, clock, catalog, store, client, service, app)
+    executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")
+    app = build_app(service, client, config.signing_secret or "unused-in-socket-mode", executor)
+    return Bot(config, clock, catalog, store, client, service, app, executor)

@@ -42,6 +42,7 @@ class SlackStandIn:
         self.listeners: list[Callable[[Call], None]] = []
         self._failures: dict[str, list[Failure]] = {}
         self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
         self._ts = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -120,9 +121,16 @@ class SlackStandIn:
             return 200, {"ok": True, "messages": list(reversed(messages)), "has_more": False}, {}
         return 200, {"ok": True}, {}
 
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Block until `count` calls of `method` have arrived (work done after ack())."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: len([c for c in self.calls if c.method == method]) >= count, timeout)
+            return [c for c in self.calls if c.method == method]
+
     def _record(self, call: Call) -> None:
-        with self._lock:
+        with self._arrived:
             self.calls.append(call)
+            self._arrived.notify_all()
         for listener in list(self.listeners):
             listener(call)
 

@@ -1,0 +1,135 @@
+"""Test helpers: a running bot behind its real HTTP endpoint, and Slack-signed requests."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import waitress
+
+from bot.bootstrap import Bot, build_bot
+from bot.clock import ManualClock
+from bot.config import Config
+from bot.server import make_wsgi_app
+from bot.slack.signing import signature_headers, slash_command_body
+from bot.slack.standin import SlackStandIn
+
+SECRET = "test-signing-secret"
+DETROIT = ZoneInfo("America/Detroit")
+
+
+@dataclass
+class Reply:
+    status: int
+    body: str
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.body)
+
+
+class RunningBot:
+    """build_bot + waitress on 127.0.0.1 (a free port) + the stand-in Web API."""
+
+    def __init__(self, tmp_path: Path, schedule_path: Path, at: str, standin: SlackStandIn, **overrides):
+        self.standin = standin
+        self.clock = ManualClock(datetime.fromisoformat(at).replace(tzinfo=DETROIT))
+        config = Config(
+            bot_token="xoxb-test",
+            signing_secret=SECRET,
+            api_url=standin.api_url,
+            schedule_path=schedule_path,
+            database_path=tmp_path / "confbot.db",
+            **overrides,
+        )
+        self.bot: Bot = build_bot(config, clock=self.clock)
+        self.server = waitress.create_server(make_wsgi_app(self.bot), host="127.0.0.1", port=0, threads=4)
+        self.port = self.server.effective_port
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.close()
+        self.bot.close()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def post(self, body: str, headers: dict) -> Reply:
+        request = urllib.request.Request(f"{self.url}/slack/events", data=body.encode(), headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return Reply(response.status, response.read().decode())
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, error.read().decode())
+
+    def get(self, path: str) -> Reply:
+        try:
+            with urllib.request.urlopen(f"{self.url}{path}", timeout=10) as response:
+                return Reply(response.status, response.read().decode())
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, error.read().decode())
+
+    def conf(self, text: str, user: str = "U1", timestamp: int | None = None, secret: str = SECRET) -> Reply:
+        body = slash_command_body(text, user, self.standin.response_url(f"cmd-{user}"))
+        return self.post(body, signature_headers(secret, body, timestamp))
+
+    def click(self, action_id: str, session_id: str, block_id: str, user: str = "U1", ephemeral: bool = True) -> Reply:
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": user.lower(), "team_id": "T0CONF"},
+            "api_app_id": "A0CONFBOT",
+            "token": "unused",
+            "team": {"id": "T0CONF", "domain": "conf"},
+            "container": {"type": "message", "is_ephemeral": ephemeral, "channel_id": "C1"},
+            "channel": {"id": "C1", "name": "general"},
+            "trigger_id": "1.2.3",
+            "response_url": self.standin.response_url(f"click-{user}"),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": block_id,
+                    "value": session_id,
+                    "action_ts": "1666620000.000100",
+                }
+            ],
+        }
+        body = urlencode({"payload": json.dumps(payload)})
+        return self.post(body, signature_headers(SECRET, body))
+
+
+def all_text(payload: dict) -> str:
+    """Every piece of text a reply would show, joined: for escaping checks."""
+    parts = [payload.get("text", "")]
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "text" and isinstance(value, str):
+                    parts.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(payload.get("blocks", []))
+    return "\n".join(parts)
+
+
+def buttons(payload: dict) -> list[tuple[str, str]]:
+    found = []
+    for block in payload.get("blocks", []):
+        accessory = block.get("accessory")
+        if accessory and accessory.get("type") == "button":
+            found.append((accessory["action_id"], accessory["value"]))
+    return found
