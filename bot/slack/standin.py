@@ -62,7 +62,9 @@ class SlackStandIn:
         return f"http://127.0.0.1:{self.port}/response/{name}"
 
     def start(self) -> SlackStandIn:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="slack-standin", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="slack-standin", daemon=True
+        )
         self._thread.start()
         return self
 
