@@ -114,7 +114,7 @@ def test_long_list_is_cut_within_slack_limits_and_says_how_many_more(tmp_path, s
         assert "…and 60 more not shown." in shown
         assert "/conf track NAME" in shown
         for block in payload["blocks"]:
-            for piece in [block.get("text")] + block.get("elements", []):
+            for piece in [block.get("text"), *block.get("elements", [])]:
                 if isinstance(piece, dict):
                     assert len(piece["text"]) <= MAX_TEXT
         assert len(payload["text"]) <= MAX_TEXT
