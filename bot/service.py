@@ -19,6 +19,11 @@ from bot.store import Store
 
 ZoneLookup = Callable[[str], tzinfo | None]
 
+
+def sessions_count(count: int) -> str:
+    return f"{count} session{'' if count == 1 else 's'}"
+
+
 HELP = "\n".join(
     [
         "*What's on, from Slack.* Try:",
@@ -118,7 +123,7 @@ class ConfService:
 
     def _help(self, user_id: str, command: Command) -> Reply:
         loaded = self.catalog.current
-        detail = f"{len(loaded.schedule)} sessions on {len(loaded.schedule.days)} days: {self._days_text()}."
+        detail = f"{sessions_count(len(loaded.schedule))} on {len(loaded.schedule.days)} days: {self._days_text()}."
         return notice(HELP, command_text=command.text, detail=detail)
 
     def _not_yet(self, user_id: str, command: Command) -> Reply:
@@ -142,7 +147,7 @@ class ConfService:
         sessions = [hit.session for hit in hits]
         return self._list(
             user_id,
-            f"*{len(sessions)} session{'s' if len(sessions) != 1 else ''} for “{escape(query)}”*",
+            f"*{sessions_count(len(sessions))} for “{escape(query)}”*",
             sessions,
             command,
             narrow_hint="Add a word to narrow it, e.g. a speaker or `day tue`.",
@@ -188,7 +193,7 @@ class ConfService:
             )
         return self._list(
             user_id,
-            f"*{label}* — {len(sessions)} sessions",
+            f"*{label}* — {sessions_count(len(sessions))}",
             sessions,
             command,
             narrow_hint="Narrow it with `/conf track NAME` or a search.",
@@ -225,7 +230,7 @@ class ConfService:
                 detail="Tracks: " + (", ".join(escape(t) for t in tracks) or "none"),
             )
         names = sorted({s.track for s in sessions if s.track})
-        return self._list(user_id, f"*{escape(', '.join(names))}* — {len(sessions)} sessions", sessions, command)
+        return self._list(user_id, f"*{escape(', '.join(names))}* — {sessions_count(len(sessions))}", sessions, command)
 
     def _speaker(self, user_id: str, command: Command) -> Reply:
         if not command.argument:
@@ -244,9 +249,7 @@ class ConfService:
             {p.name for s in sessions for p in s.speakers if command.argument.casefold() in p.name.casefold()}
         )
         heading = escape(", ".join(names) or command.argument)
-        return self._list(
-            user_id, f"*{heading}* — {len(sessions)} session{'s' if len(sessions) != 1 else ''}", sessions, command
-        )
+        return self._list(user_id, f"*{heading}* — {sessions_count(len(sessions))}", sessions, command)
 
     def _show(self, user_id: str, command: Command) -> Reply:
         if not command.argument:
@@ -306,7 +309,7 @@ class ConfService:
             )
         upcoming = [s for s in sessions if s.end > self.clock.now()]
         note = "" if len(upcoming) == len(sessions) else f"{len(sessions) - len(upcoming)} already over."
-        return self._list(user_id, f"*Your agenda* — {len(sessions)} sessions", sessions, command, note=note)
+        return self._list(user_id, f"*Your agenda* — {sessions_count(len(sessions))}", sessions, command, note=note)
 
     def _status(self, user_id: str, command: Command) -> Reply:
         loaded = self.catalog.current
@@ -316,6 +319,6 @@ class ConfService:
         text = (
             f"*Schedule:* {escape(loaded.schedule.title or loaded.source)}\n"
             f"*From:* `{escape(loaded.source)}`, loaded {loaded.loaded_at:%Y-%m-%d %H:%M} UTC\n"
-            f"*Sessions:* {len(loaded.schedule)} on {len(days)} days ({span}, {escape(zone)})"
+            f"*Sessions:* {sessions_count(len(loaded.schedule))} on {len(days)} days ({span}, {escape(zone)})"
         )
         return notice(text, command_text=command.text)
