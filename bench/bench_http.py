@@ -33,9 +33,15 @@ QUERIES = ["cilium", "hubbel", "tetragn security", "liz rice", "observability", 
 
 
 def serve(wsgi) -> tuple[int, object]:
-    server = waitress.create_server(wsgi, host="127.0.0.1", port=0, threads=4)
+    server = waitress.create_server(wsgi, host="127.0.0.1", port=0, threads=4, asyncore_loop_timeout=0.05)
     threading.Thread(target=server.run, daemon=True).start()
     return server.effective_port, server
+
+
+def stop(server) -> None:
+    server._map.clear()  # ends waitress's loop at its next poll, then the sockets can close
+    time.sleep(0.2)
+    server.close()
 
 
 def timed_requests(port: int, count: int, response_url: str) -> list[float]:
@@ -93,8 +99,8 @@ def main() -> None:
         for _ in range(args.requests // 50):  # interleave so drift hits both alike
             bot_times += timed_requests(bot_port, 50, response_url)
             noop_times += timed_requests(noop_port, 50, response_url)
-        bot_server.close()
-        noop_server.close()
+        stop(bot_server)
+        stop(noop_server)
         bot.close()
 
     bot_median, noop_median = statistics.median(bot_times), statistics.median(noop_times)

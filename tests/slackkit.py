@@ -50,12 +50,18 @@ class RunningBot:
             **overrides,
         )
         self.bot: Bot = build_bot(config, clock=self.clock)
-        self.server = waitress.create_server(make_wsgi_app(self.bot), host="127.0.0.1", port=0, threads=4)
+        self.server = waitress.create_server(
+            make_wsgi_app(self.bot), host="127.0.0.1", port=0, threads=4, asyncore_loop_timeout=0.05
+        )
         self.port = self.server.effective_port
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
 
     def close(self) -> None:
+        # Emptying the socket map ends waitress's loop at its next poll; closing
+        # sockets under a running loop would raise in its thread.
+        self.server._map.clear()
+        self.thread.join(timeout=5)
         self.server.close()
         self.bot.close()
 
