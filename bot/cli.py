@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 
 from bot.schedule import Problem, Schedule, ScheduleError, load_schedule
 
@@ -27,15 +28,12 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(args: argparse.Namespace) -> int:
-    from bot.bootstrap import build_bot
-    from bot.config import Config, ConfigError
-    from bot.server import serve_http, serve_socket_mode
+def _explaining_bad_start(start: Callable[[], int]) -> int:
+    """Run `start`; a bad setting or schedule becomes a clear message, not a traceback."""
+    from bot.config import ConfigError
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        config = Config.from_env(os.environ)
-        bot = build_bot(config)
+        return start()
     except ConfigError as problem:
         print(f"confbot: {problem}", file=sys.stderr)
         return 2
@@ -43,26 +41,28 @@ def _serve(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return 1
-    if config.socket_mode:
-        serve_socket_mode(bot)
-    else:
-        serve_http(bot)
-    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bot.bootstrap import build_bot
+    from bot.config import Config
+    from bot.server import serve_http, serve_socket_mode
+
+    def start() -> int:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        config = Config.from_env(os.environ)
+        bot = build_bot(config)
+        (serve_socket_mode if config.socket_mode else serve_http)(bot)
+        return 0
+
+    return _explaining_bad_start(start)
 
 
 def _console(args: argparse.Namespace) -> int:
-    from bot.config import ConfigError
     from bot.console import main_console
 
     try:
-        return main_console(args, os.environ)
-    except ConfigError as problem:
-        print(f"confbot: {problem}", file=sys.stderr)
-        return 2
-    except ScheduleError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        return 1
+        return _explaining_bad_start(lambda: main_console(args, os.environ))
     except ValueError as problem:  # --at or --user-tz that does not parse
         print(f"confbot console: {problem}", file=sys.stderr)
         return 2
