@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 
+from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -18,8 +20,12 @@ from bot.app import build_app
 from bot.catalog import Catalog
 from bot.clock import Clock, SystemClock
 from bot.config import Config
+from bot.dispatch import ReminderDispatcher
+from bot.ledger import Ledger
+from bot.reload import Reloader
 from bot.schedule import load_schedule
 from bot.service import ConfService
+from bot.slack.direct import DirectMessages
 from bot.slack.user_zones import UserZones
 from bot.store import Store
 
@@ -36,9 +42,20 @@ class Bot:
     service: ConfService
     app: App
     executor: ThreadPoolExecutor
+    ledger: Ledger
+    dispatcher: ReminderDispatcher
+    reloader: Reloader
+    scheduler: BaseScheduler | None = None
+
+    def start_jobs(self) -> None:
+        from bot.jobs import start_jobs
+
+        self.scheduler = start_jobs(self)
 
     def close(self) -> None:
-        """Let listeners that run after ack() finish, then release the database."""
+        """Stop the jobs, let listeners that run after ack() finish."""
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=True)
         self.executor.shutdown(wait=True)
 
 
@@ -65,7 +82,17 @@ def build_bot(config: Config, clock: Clock | None = None, client: WebClient | No
     catalog = Catalog(schedule, str(config.schedule_path), clock.now())
     store = Store(config.database_path, clock=clock.now)
     client = client or web_client(config)
-    service = ConfService(catalog, store, clock, viewer_zone=UserZones(client, clock.now))
+    zones = UserZones(client, clock.now)
+    ledger = Ledger(store, config.reminder_minutes)
+    direct = DirectMessages(client)
+    lease = timedelta(seconds=config.reminder_lease_seconds)
+    dispatcher = ReminderDispatcher(ledger, catalog, direct, clock, zones, lease=lease)
+    reloader = Reloader(
+        config.schedule_path, config.conference_tz, catalog, ledger, store, direct, clock, zones, config.admin_user_ids
+    )
+    service = ConfService(
+        catalog, store, clock, ledger, viewer_zone=zones, admins=config.admin_user_ids, reload=reloader.reload
+    )
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")
     app = build_app(service, client, config.signing_secret or "unused-in-socket-mode", executor)
-    return Bot(config, clock, catalog, store, client, service, app, executor)
+    return Bot(config, clock, catalog, store, client, service, app, executor, ledger, dispatcher, reloader)

@@ -29,10 +29,13 @@ ALIASES = {
     "mine": "mine",
     "agenda": "mine",
     "status": "status",
+    "remind": "remind",
+    "reload": "reload",
+    "stats": "stats",
 }
 # Subcommands the contract names that later versions add; until then they say so
 # rather than run a search for the word "remind".
-NOT_YET = {"remind", "follow", "unfollow", "follows", "free", "ics", "reload", "digest", "stats"}
+NOT_YET = {"follow", "unfollow", "follows", "free", "ics", "digest"}
 
 
 @dataclass(frozen=True)

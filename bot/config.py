@@ -37,6 +37,8 @@ class Config:
     port: int = 3000
     schedule_url: str | None = None
     schedule_refresh_minutes: int = 10
+    reminder_tick_seconds: float = 5.0  # how often due reminders are looked for
+    reminder_lease_seconds: float = 30.0  # a silent process's claims are taken over after this
 
     @property
     def socket_mode(self) -> bool:
@@ -104,6 +106,8 @@ class Config:
             port=_whole_number(env, "PORT", 3000, lowest=1, highest=65535),
             schedule_url=schedule_url,
             schedule_refresh_minutes=_whole_number(env, "SCHEDULE_REFRESH_MINUTES", 10, lowest=1, highest=7 * 24 * 60),
+            reminder_tick_seconds=_seconds(env, "REMINDER_TICK_SECONDS", 5.0),
+            reminder_lease_seconds=_seconds(env, "REMINDER_LEASE_SECONDS", 30.0),
         )
 
 
@@ -114,6 +118,19 @@ def _whole_number(env: Mapping[str, str], name: str, default: int, *, lowest: in
     if not re.fullmatch(r"\d+", raw) or not lowest <= int(raw) <= highest:
         raise ConfigError(f"{name} must be a whole number from {lowest} to {highest}, not {raw!r}")
     return int(raw)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.05 <= value <= 3600:
+        raise ConfigError(f"{name} must be a number of seconds from 0.05 to 3600, not {raw!r}")
+    return value
 
 
 def _clock_time(env: Mapping[str, str], name: str, default: time) -> time:

@@ -49,6 +49,7 @@ def serve_http(bot: Bot, host: str = "0.0.0.0") -> None:
     import waitress
 
     log.info("confbot listening on http://%s:%d/slack/events", host, bot.config.port)
+    bot.start_jobs()
     waitress.serve(make_wsgi_app(bot), host=host, port=bot.config.port, threads=8, ident="confbot")
 
 
@@ -56,4 +57,5 @@ def serve_socket_mode(bot: Bot) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     log.info("confbot connecting in Socket Mode")
+    bot.start_jobs()
     SocketModeHandler(bot.app, bot.config.app_token, web_client=bot.client).start()

@@ -13,6 +13,7 @@ from bot import agenda
 from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.commands import Command, parse_command
+from bot.ledger import Ledger
 from bot.schedule.model import Schedule, Session
 from bot.slack.blocks import Reply, escape, notice, session_detail, session_list
 from bot.store import Store
@@ -33,6 +34,7 @@ HELP = "\n".join(
         "• `/conf speaker liz rice` · `/conf track security` · `/conf track` (lists tracks)",
         "• `/conf show 1Auye` — one talk in full",
         "• `/conf sub 1Auye` · `/conf unsub 1Auye` — a DM before it starts · `/conf mine` — your agenda",
+        "• `/conf remind 15` — your reminder lead time in minutes (`/conf remind off` stops them)",
         "• `/conf status` — which schedule is loaded",
     ]
 )
@@ -43,7 +45,10 @@ class ConfService:
     catalog: Catalog
     store: Store
     clock: Clock
+    ledger: Ledger
     viewer_zone: ZoneLookup = lambda user_id: None
+    admins: frozenset[str] = frozenset()
+    reload: Callable[[str], str] | None = None  # reloads the schedule, returns what happened
 
     # -- entry points -------------------------------------------------------------
 
@@ -273,6 +278,7 @@ class ConfService:
         if session is None:
             return self._unknown_id(command.argument.split()[0], command)
         added = self.store.subscribe(user_id, session.id)
+        self.ledger.plan(user_id, [session])
         mine = [self.schedule.get(i) for i in self.store.subscriptions(user_id)]
         clashes = self.schedule.overlapping(session, [s for s in mine if s is not None])
         text = (
@@ -292,6 +298,7 @@ class ConfService:
         session_id = command.argument.split()[0]
         session = self.schedule.get(session_id)
         removed = self.store.unsubscribe(user_id, session.id if session else session_id)
+        self.ledger.cancel_planned(user_id=user_id, session_id=session.id if session else session_id)
         if session is None and not removed:
             return self._unknown_id(session_id, command)
         title = escape(session.title) if session else escape(session_id)
@@ -316,9 +323,76 @@ class ConfService:
         days = loaded.schedule.days
         span = f"{days[0]:%a %d %b} – {days[-1]:%a %d %b %Y}" if days else "no days"
         zone = getattr(loaded.schedule.zone, "key", str(loaded.schedule.zone))
+        next_due = self.ledger.next_due()
+        next_text = f"{next_due.astimezone(loaded.schedule.zone):%a %d %b %H:%M %Z}" if next_due else "none planned"
         text = (
             f"*Schedule:* {escape(loaded.schedule.title or loaded.source)}\n"
             f"*From:* `{escape(loaded.source)}`, loaded {loaded.loaded_at:%Y-%m-%d %H:%M} UTC\n"
-            f"*Sessions:* {sessions_count(len(loaded.schedule))} on {len(days)} days ({span}, {escape(zone)})"
+            f"*Sessions:* {sessions_count(len(loaded.schedule))} on {len(days)} days ({span}, {escape(zone)})\n"
+            f"*Next reminder:* {next_text}"
         )
         return notice(text, command_text=command.text)
+
+    def _admin_only(self, user_id: str, command: Command) -> Reply | None:
+        if user_id in self.admins:
+            return None
+        return notice(
+            f"`/conf {command.name}` is for the organisers (admins) only.",
+            command_text=command.text,
+            detail="Ask an organiser, or see `/conf status`.",
+        )
+
+    def _remind(self, user_id: str, command: Command) -> Reply:
+        value = command.argument.strip().casefold()
+        if not value:
+            minutes = self.ledger.lead_minutes(user_id)
+            now = "off" if minutes is None else f"{minutes} minutes before each session"
+            return notice(
+                f"Your reminders: *{now}*.",
+                command_text=command.text,
+                detail="Change it with `/conf remind 15`, or `/conf remind off`.",
+            )
+        if value in ("off", "none", "0ff", "stop", "no"):
+            minutes = None
+        elif value.isdigit() and 0 <= int(value) <= 24 * 60:
+            minutes = int(value)
+        else:
+            return notice(
+                f"`{escape(command.argument)}` is not a lead time. Give minutes from 0 to 1440, or `off`.",
+                command_text=command.text,
+                detail="For example: `/conf remind 15`.",
+            )
+        self.ledger.set_lead_minutes(user_id, minutes)
+        self.ledger.replan_user(user_id, self.schedule)
+        if minutes is None:
+            return notice("Reminders *off*. Turn them back on with `/conf remind 10`.", command_text=command.text)
+        return notice(
+            f"I'll DM you *{minutes} minutes* before each session you subscribed to.", command_text=command.text
+        )
+
+    def _reload(self, user_id: str, command: Command) -> Reply:
+        refused = self._admin_only(user_id, command)
+        if refused:
+            return refused
+        if self.reload is None:
+            return notice("Reloading is not available here.", command_text=command.text)
+        return notice(self.reload(f"/conf reload by {user_id}"), command_text=command.text)
+
+    def _stats(self, user_id: str, command: Command) -> Reply:
+        refused = self._admin_only(user_id, command)
+        if refused:
+            return refused
+        counts = self.ledger.counts()
+        per_session = self.store.subscription_counts()
+        top = sorted(per_session.items(), key=lambda item: (-item[1], item[0]))[:10]
+        lines = [
+            f"*Subscriptions:* {sum(per_session.values())} by {self.store.subscriber_count()} people "
+            f"to {len(per_session)} sessions",
+            "*Reminders:* "
+            + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("sent", "planned", "claimed", "failed", "missed")),
+        ]
+        for session_id, count in top:
+            session = self.schedule.get(session_id)
+            title = escape(session.title) if session else "(no longer in the schedule)"
+            lines.append(f"• {count} — {title} (`{escape(session_id)}`)")
+        return notice("\n".join(lines), command_text=command.text)

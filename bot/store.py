@@ -30,7 +30,48 @@ def _m002_settings(db: sqlite_utils.Database) -> None:
     db["settings"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_subscriptions, _m002_settings]
+def _m003_reminders(db: sqlite_utils.Database) -> None:
+    db["reminders"].create(
+        {
+            "id": int,
+            "user_id": str,
+            "session_id": str,
+            "due_at": str,  # UTC ISO 8601: sorts as it compares
+            "status": str,  # planned, claimed, sent, failed, missed, cancelled
+            "claimed_by": str,
+            "claimed_at": str,
+            "attempts": int,
+            "sent_at": str,
+            "channel": str,
+            "message_ts": str,
+            "error": str,
+        },
+        pk="id",
+        not_null={"user_id", "session_id", "due_at", "status"},
+        defaults={"status": "planned", "attempts": 0},
+        if_not_exists=True,
+    )
+    db["reminders"].create_index(["user_id", "session_id", "due_at"], unique=True, if_not_exists=True)
+    db["reminders"].create_index(["status", "due_at"], if_not_exists=True)
+    db["user_settings"].create({"user_id": str, "remind_minutes": int}, pk="user_id", if_not_exists=True)
+    db["workers"].create({"id": str, "heartbeat_at": str}, pk="id", if_not_exists=True)
+
+
+def _m004_notices(db: sqlite_utils.Database) -> None:
+    # One change notice per user, session, kind and new time: reloads never repeat one.
+    db["notices"].create(
+        {"user_id": str, "session_id": str, "kind": str, "detail": str, "sent_at": str},
+        pk=("user_id", "session_id", "kind", "detail"),
+        if_not_exists=True,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _m001_subscriptions,
+    _m002_settings,
+    _m003_reminders,
+    _m004_notices,
+]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
@@ -107,6 +148,9 @@ class Store:
             "SELECT user_id FROM subscriptions WHERE session_id = ? ORDER BY user_id", [session_id]
         ).fetchall()
         return [row[0] for row in rows]
+
+    def subscriber_count(self) -> int:
+        return self.db.execute("SELECT count(DISTINCT user_id) FROM subscriptions").fetchone()[0]
 
     def subscription_counts(self, session_ids: Iterable[str] | None = None) -> dict[str, int]:
         rows = self.db.execute("SELECT session_id, count(*) FROM subscriptions GROUP BY session_id").fetchall()

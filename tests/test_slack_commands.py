@@ -77,7 +77,10 @@ def test_next_today_tomorrow_and_day(running):
         ("speaker nobody-at-all", "No speaker matches"),
         ("track quantum", "No track matches"),
         ("day 2022-11-01", "No sessions on Tuesday 1 November"),
-        ("remind 10", "not available in this version yet"),
+        ("ics", "not available in this version yet"),
+        ("remind soon", "is not a lead time"),
+        ("reload", "for the organisers (admins) only"),
+        ("stats", "for the organisers (admins) only"),
     ],
 )
 def test_missing_or_wrong_arguments_get_a_short_explanation(running, text, expected):

@@ -198,3 +198,50 @@ def notice(text: str, *, command_text: str | None = None, detail: str = "") -> R
 def _strip_mrkdwn(text: str) -> str:
     """The fallback `text` is mrkdwn too: keep the escapes, drop the emphasis."""
     return text.replace("*", "").replace("`", "")
+
+
+def _minutes_until(moment: datetime, now: datetime) -> int:
+    return max(0, -int(-(moment - now).total_seconds() // 60))
+
+
+def reminder_reply(sessions: Sequence[Session], *, venue: tzinfo, viewer: tzinfo | None, now: datetime) -> Reply:
+    """The DM before subscribed sessions start: one section each, with unsubscribe."""
+    first = min(_minutes_until(s.start, now) for s in sessions)
+    heading = (
+        f":alarm_clock: *Starts in {first} minute{'s' if first != 1 else ''}*"
+        if len(sessions) == 1
+        else f":alarm_clock: *{len(sessions)} of your sessions start in {first} minutes*"
+    )
+    blocks: list[dict] = [{"type": "section", "text": _mrkdwn(heading)}]
+    for session in list(sessions)[: MAX_BLOCKS - 1]:
+        section = session_section(session, True, venue, viewer, with_day=False)
+        minutes = _minutes_until(session.start, now)
+        section["text"]["text"] = clip(f"{section['text']['text']}\nstarts in {minutes} minutes")
+        blocks.append(section)
+    plain = "; ".join(escape(f"{s.title} starts in {_minutes_until(s.start, now)} minutes") for s in sessions)
+    return Reply(text=clip(plain), blocks=blocks)
+
+
+def change_reply(before: Session, after: Session | None, *, venue: tzinfo, viewer: tzinfo | None) -> Reply:
+    """A subscribed session moved (old time → new time) or left the schedule."""
+    title = link(before.url, before.title)
+    if after is None:
+        text = (
+            f":warning: *{title}* (`{escape(before.id)}`) was removed from the schedule. "
+            f"It was {when(before, venue, viewer)}."
+        )
+        plain = escape(f"{before.title} was removed from the schedule")
+    elif before.start == after.start and before.end == after.end:
+        text = (
+            f":information_source: *{title}* (`{escape(after.id)}`) is back on the schedule: "
+            f"{when(after, venue, viewer)}."
+        )
+        plain = escape(f"{after.title} is back on the schedule: {when(after, venue, viewer)}")
+    else:
+        text = (
+            f":arrows_counterclockwise: *{title}* (`{escape(after.id)}`) moved: "
+            f"~{when(before, venue, viewer)}~ → *{when(after, venue, viewer)}*. Your reminder moved with it."
+        )
+        plain = escape(f"{before.title} moved: {when(before, venue, viewer)} → {when(after, venue, viewer)}")
+    blocks = [{"type": "section", "text": _mrkdwn(text)}]
+    return Reply(text=clip(plain), blocks=blocks)

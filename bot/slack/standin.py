@@ -143,10 +143,17 @@ class SlackStandIn:
             def log_message(self, *args) -> None:  # keep test output quiet
                 pass
 
+            def do_GET(self) -> None:
+                path, _, query = self.path.partition("?")
+                self._handle(path, _decode(query, "application/x-www-form-urlencoded"))
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode("utf-8") if length else ""
-                params = _decode(raw, self.headers.get("Content-Type", ""))
+                self._handle(self.path.split("?")[0], _decode(raw, self.headers.get("Content-Type", "")))
+
+            def _handle(self, path: str, params: dict) -> None:
+                self.path = path
                 if self.path.startswith("/response/"):
                     standin._record(Call("response_url", params, self.path))
                     self._send(200, {"ok": True}, {})
@@ -154,7 +161,7 @@ class SlackStandIn:
                 if not self.path.startswith("/api/"):
                     self._send(404, {"ok": False, "error": "unknown_method"}, {})
                     return
-                method = self.path[len("/api/") :].split("?")[0]
+                method = self.path[len("/api/") :]
                 standin._record(Call(method, params, self.path))
                 status, body, headers = standin._answer(method, params)
                 self._send(status, body, headers)

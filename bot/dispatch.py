@@ -1,0 +1,159 @@
+"""Sending due reminders: the shell around the ledger and the pure planning.
+
+Each tick: take over claims of processes that died (and check the DM's history before
+re-sending them), claim what is due, record what was missed, send the rest one message
+per user per minute. Slack's 429s and 5xx are retried by the Web API client's retry
+handlers (Retry-After honoured, the queue waits its turn); permanent errors fail the row
+once, logged once; anything else puts the row back for a later tick.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.ledger import Ledger
+from bot.reminders import Due, batches, reminder_ids_in, reminder_metadata, triage
+from bot.service import ZoneLookup
+from bot.slack.blocks import reminder_reply
+from bot.slack.direct import DirectMessages
+
+log = logging.getLogger(__name__)
+
+PERMANENT_ERRORS = {
+    "user_not_found",
+    "users_not_found",
+    "cannot_dm_bot",
+    "account_inactive",
+    "user_disabled",
+    "channel_not_found",
+    "is_archived",
+    "not_in_channel",
+    "messages_tab_disabled",
+    "restricted_action",
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "missing_scope",
+    "invalid_blocks",
+    "invalid_metadata_format",
+    "msg_too_long",
+    "no_text",
+}
+
+
+@dataclass
+class TickReport:
+    sent: int = 0
+    missed: int = 0
+    cancelled: int = 0
+    failed: int = 0
+    retried: int = 0
+    recovered: int = 0  # taken-over claims found already delivered
+    messages: int = 0
+
+
+@dataclass
+class ReminderDispatcher:
+    ledger: Ledger
+    catalog: Catalog
+    direct: DirectMessages
+    clock: Clock
+    viewer_zone: ZoneLookup
+    lease: timedelta = timedelta(seconds=30)
+    worker: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    batch_limit: int = 2000
+
+    def beat(self) -> None:
+        self.ledger.heartbeat(self.worker, self.clock.now())
+
+    def tick(self) -> TickReport:
+        report = TickReport()
+        now = self.clock.now()
+        self.ledger.heartbeat(self.worker, now)
+        for batch in batches(self.ledger.take_over_stale(self.worker, now, self.lease)):
+            self._recover(batch, report)
+        claimed = self.ledger.claim_due(self.worker, now, self.batch_limit)
+        self._dispatch(claimed, now, report)
+        return report
+
+    # -- steps --------------------------------------------------------------------
+
+    def _dispatch(self, rows: list[Due], now: datetime, report: TickReport) -> None:
+        decided = triage(rows, self.catalog.current.schedule, now)
+        self.ledger.finish(self.worker, [r.id for r in decided.missed], "missed", now, error="session had started")
+        self.ledger.finish(self.worker, [r.id for r in decided.cancelled], "cancelled", now, error="session removed")
+        report.missed += len(decided.missed)
+        report.cancelled += len(decided.cancelled)
+        for batch in batches(decided.send):
+            self._send(batch, report)
+
+    def _recover(self, batch: list[Due], report: TickReport) -> None:
+        """A claim whose process died: was it delivered before the crash?"""
+        user_id = batch[0].user_id
+        ids = [row.id for row in batch]
+        try:
+            delivered = reminder_ids_in(self.direct.history(user_id))
+        except (SlackApiError, SlackClientError, OSError) as problem:
+            self._release(ids, f"history check failed: {error_code(problem)}", report)
+            return
+        done = [row for row in batch if row.id in delivered]
+        if done:
+            channel = self.direct.channel(user_id)
+            self.ledger.finish(self.worker, [r.id for r in done], "sent", self.clock.now(), channel=channel)
+            report.recovered += len(done)
+        remaining = [row for row in batch if row.id not in delivered]
+        if remaining:
+            self._dispatch(remaining, self.clock.now(), report)
+
+    def _send(self, batch: list[Due], report: TickReport) -> None:
+        ids = [row.id for row in batch]
+        if not self.ledger.still_mine(self.worker, ids):
+            return  # another process took these over while we waited: it decides now
+        schedule = self.catalog.current.schedule
+        sessions = [schedule.get(row.session_id) for row in batch]
+        user_id = batch[0].user_id
+        try:
+            reply = reminder_reply(
+                sessions, venue=schedule.zone, viewer=self.viewer_zone(user_id), now=self.clock.now()
+            )
+            channel, response = self.direct.post(user_id, reply, reminder_metadata(batch))
+        except SlackApiError as problem:
+            code = error_code(problem)
+            if code in PERMANENT_ERRORS:
+                log.warning("reminder %s for %s failed for good: %s", ids, user_id, code)
+                self.ledger.finish(self.worker, ids, "failed", self.clock.now(), error=code)
+                report.failed += len(ids)
+            else:
+                self._release(ids, code, report)
+            return
+        except (SlackClientError, OSError) as problem:
+            self._release(ids, f"{type(problem).__name__}: {problem}", report)
+            return
+        self.ledger.finish(self.worker, ids, "sent", self.clock.now(), channel=channel, ts=response.get("ts"))
+        report.sent += len(ids)
+        report.messages += 1
+
+    def _release(self, ids: list[int], error: str, report: TickReport) -> None:
+        failed = self.ledger.release(self.worker, ids, error)
+        if failed:
+            log.warning("reminders %s failed after repeated errors: %s", failed, error)
+        report.failed += len(failed)
+        report.retried += len(ids) - len(failed)
+
+
+def error_code(problem: Exception) -> str:
+    """Slack's error code (`user_not_found`), else the HTTP status or the exception's name."""
+    response = getattr(problem, "response", None)
+    if response is not None:
+        try:
+            return str(response.get("error") or f"http_{response.status_code}")
+        except AttributeError:
+            pass
+    return type(problem).__name__

@@ -1,0 +1,179 @@
+"""The reminder ledger in SQLite: one row per (user, session, due time).
+
+Rows are claimed atomically (BEGIN IMMEDIATE + UPDATE … RETURNING) so any number of bot
+processes sharing the file send each reminder once. A claim whose process stopped
+beating its heart is taken over, and checked against the DM's history before any
+second send.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+
+from bot.reminders import Due, due_time
+from bot.schedule.model import Schedule, Session
+from bot.store import Store
+
+OFF = -1  # remind_minutes value meaning "no reminders for me"
+MAX_ATTEMPTS = 5
+
+
+def stamp(moment: datetime) -> str:
+    """Fixed-width UTC text, so SQLite compares times as strings correctly."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def unstamp(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def _due(row) -> Due:
+    return Due(int(row[0]), row[1], row[2], unstamp(row[3]))
+
+
+class Ledger:
+    def __init__(self, store: Store, default_minutes: int):
+        self.store = store
+        self.default_minutes = default_minutes
+
+    @property
+    def db(self):
+        return self.store.db
+
+    @contextlib.contextmanager
+    def _immediate(self) -> Iterator:
+        """A write transaction that takes the lock first, so read-then-write is atomic."""
+        connection = self.db.conn
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+
+    # -- lead time ----------------------------------------------------------------
+
+    def lead_minutes(self, user_id: str) -> int | None:
+        """The user's lead time, None when their reminders are off."""
+        row = self.db.execute("SELECT remind_minutes FROM user_settings WHERE user_id = ?", [user_id]).fetchone()
+        minutes = self.default_minutes if row is None or row[0] is None else row[0]
+        return None if minutes == OFF else minutes
+
+    def set_lead_minutes(self, user_id: str, minutes: int | None) -> None:
+        value = OFF if minutes is None else minutes
+        with self.db.conn:
+            self.db.execute(
+                "INSERT OR REPLACE INTO user_settings (user_id, remind_minutes) VALUES (?, ?)", [user_id, value]
+            )
+
+    # -- planning -----------------------------------------------------------------
+
+    def plan(self, user_id: str, sessions: Iterable[Session]) -> int:
+        """Plan reminders for `user_id` (nothing when their reminders are off)."""
+        minutes = self.lead_minutes(user_id)
+        if minutes is None:
+            return 0
+        rows = [(user_id, s.id, stamp(due_time(s, minutes))) for s in sessions]
+        with self.db.conn:
+            cursor = self.db.conn.executemany(
+                "INSERT OR IGNORE INTO reminders (user_id, session_id, due_at, status, attempts) "
+                "VALUES (?, ?, ?, 'planned', 0)",
+                rows,
+            )
+        return cursor.rowcount
+
+    def cancel_planned(self, user_id: str | None = None, session_id: str | None = None) -> int:
+        clauses, params = ["status = 'planned'"], []
+        if user_id is not None:
+            clauses.append("user_id = ?")
+            params.append(user_id)
+        if session_id is not None:
+            clauses.append("session_id = ?")
+            params.append(session_id)
+        with self.db.conn:
+            return self.db.execute(f"DELETE FROM reminders WHERE {' AND '.join(clauses)}", params).rowcount
+
+    def replan_user(self, user_id: str, schedule: Schedule) -> None:
+        self.cancel_planned(user_id=user_id)
+        sessions = [schedule.get(i) for i in self.store.subscriptions(user_id)]
+        self.plan(user_id, [s for s in sessions if s is not None])
+
+    def replan_session(self, session: Session) -> None:
+        self.cancel_planned(session_id=session.id)
+        for user_id in self.store.subscribers(session.id):
+            self.plan(user_id, [session])
+
+    # -- claiming -----------------------------------------------------------------
+
+    def heartbeat(self, worker: str, now: datetime) -> None:
+        with self.db.conn:
+            self.db.execute("INSERT OR REPLACE INTO workers (id, heartbeat_at) VALUES (?, ?)", [worker, stamp(now)])
+
+    def claim_due(self, worker: str, now: datetime, limit: int = 1000) -> list[Due]:
+        with self._immediate() as connection:
+            rows = connection.execute(
+                "UPDATE reminders SET status = 'claimed', claimed_by = ?, claimed_at = ? "
+                "WHERE id IN (SELECT id FROM reminders WHERE status = 'planned' AND due_at <= ? "
+                "ORDER BY due_at, id LIMIT ?) RETURNING id, user_id, session_id, due_at",
+                [worker, stamp(now), stamp(now), limit],
+            ).fetchall()
+        return sorted((_due(r) for r in rows), key=lambda d: (d.due_at, d.id))
+
+    def take_over_stale(self, worker: str, now: datetime, lease: timedelta) -> list[Due]:
+        """Claims held by processes that stopped beating for longer than `lease`."""
+        with self._immediate() as connection:
+            rows = connection.execute(
+                "UPDATE reminders SET claimed_by = ?, claimed_at = ? "
+                "WHERE status = 'claimed' AND claimed_by != ? "
+                "AND claimed_by NOT IN (SELECT id FROM workers WHERE heartbeat_at >= ?) "
+                "RETURNING id, user_id, session_id, due_at",
+                [worker, stamp(now), worker, stamp(now - lease)],
+            ).fetchall()
+        return sorted((_due(r) for r in rows), key=lambda d: (d.due_at, d.id))
+
+    def still_mine(self, worker: str, ids: list[int]) -> bool:
+        marks = ",".join("?" * len(ids))
+        row = self.db.execute(
+            f"SELECT count(*) FROM reminders WHERE id IN ({marks}) AND status = 'claimed' AND claimed_by = ?",
+            [*ids, worker],
+        ).fetchone()
+        return row[0] == len(ids)
+
+    def finish(self, worker: str, ids: list[int], status: str, now: datetime, **fields: str | None) -> None:
+        """Record the outcome of claimed rows: sent, failed, missed or cancelled."""
+        if not ids:
+            return
+        marks = ",".join("?" * len(ids))
+        with self.db.conn:
+            self.db.execute(
+                f"UPDATE reminders SET status = ?, sent_at = ?, channel = ?, message_ts = ?, error = ? "
+                f"WHERE id IN ({marks}) AND claimed_by = ?",
+                [status, stamp(now), fields.get("channel"), fields.get("ts"), fields.get("error"), *ids, worker],
+            )
+
+    def release(self, worker: str, ids: list[int], error: str) -> list[int]:
+        """Put rows back for a later tick; rows out of attempts fail. Returns the failed ids."""
+        marks = ",".join("?" * len(ids))
+        with self.db.conn:
+            self.db.execute(
+                f"UPDATE reminders SET status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'planned' END, "
+                f"claimed_by = NULL, attempts = attempts + 1, error = ? WHERE id IN ({marks}) AND claimed_by = ?",
+                [MAX_ATTEMPTS, error, *ids, worker],
+            )
+            failed = self.db.execute(
+                f"SELECT id FROM reminders WHERE id IN ({marks}) AND status = 'failed'", ids
+            ).fetchall()
+        return [row[0] for row in failed]
+
+    # -- reporting ----------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT status, count(*) FROM reminders GROUP BY status").fetchall()
+        return {status: count for status, count in rows}
+
+    def next_due(self) -> datetime | None:
+        row = self.db.execute("SELECT min(due_at) FROM reminders WHERE status = 'planned'").fetchone()
+        return unstamp(row[0]) if row and row[0] else None

@@ -1,0 +1,156 @@
+"""Reloading the schedule (`/conf reload`, or the file changed on disk).
+
+A file that fails to load changes nothing: the last good schedule stays and the admins
+get the `PATH:LINE` errors by DM. A good one replaces the schedule whole; sessions that
+moved re-plan their reminders and each subscriber gets one `session_changed` message,
+as do subscribers of sessions that left (or came back to) the schedule. The `notices`
+table makes each notice once, however often the file flaps.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.dispatch import error_code
+from bot.ledger import Ledger, stamp
+from bot.reminders import CHANGE_EVENT, schedule_changes
+from bot.schedule import ScheduleError, load_schedule
+from bot.schedule.model import Session
+from bot.service import ZoneLookup
+from bot.slack.blocks import Reply, change_reply, escape
+from bot.slack.direct import DirectMessages
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def _file_state(path: Path) -> tuple[float, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime, info.st_size
+
+
+@dataclass
+class Reloader:
+    path: Path
+    default_zone: str | None
+    catalog: Catalog
+    ledger: Ledger
+    store: Store
+    direct: DirectMessages
+    clock: Clock
+    viewer_zone: ZoneLookup
+    admins: frozenset[str] = frozenset()
+    _state: tuple[float, int] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._state = _file_state(self.path)
+
+    def check_file(self) -> str | None:
+        """Reload when the file changed since it was last read (a scheduler job)."""
+        state = _file_state(self.path)
+        if state is None or state == self._state:
+            return None
+        return self.reload("the schedule file changed")
+
+    def reload(self, reason: str) -> str:
+        with self._lock:  # a command and the file watcher never reload at once
+            self._state = _file_state(self.path)
+            try:
+                schedule, warnings = load_schedule(self.path, self.default_zone)
+            except ScheduleError as error:
+                kept = len(self.catalog.current.schedule)
+                self._tell_admins(error.problems)
+                listing = "\n".join(str(p) for p in error.problems[:10])
+                return (
+                    f"The schedule did not load ({reason}); I kept the last good one ({kept} sessions).\n"
+                    f"```{escape(listing)}```"
+                )
+            previous = self.catalog.replace(schedule, str(self.path), self.clock.now())
+            changes = schedule_changes(previous.schedule, schedule)
+            notified = self._apply(changes)
+            log.info("schedule reloaded (%s): %d sessions, %s", reason, len(schedule), changes)
+            return (
+                f"Reloaded ({reason}): {len(schedule)} sessions. {len(changes.moved)} moved, "
+                f"{len(changes.removed)} removed, {len(changes.added)} added; {notified} people notified."
+                + (f" {len(warnings)} warnings." if warnings else "")
+            )
+
+    def _apply(self, changes) -> int:
+        notified = 0
+        for before, after in changes.moved:
+            self.ledger.replan_session(after)
+            notified += self._notify(before, after, "moved", stamp(after.start))
+        for before in changes.removed:
+            self.ledger.cancel_planned(session_id=before.id)
+            notified += self._notify(before, None, "removed", stamp(before.start))
+        for after in changes.added:
+            if self.store.subscribers(after.id):  # subscribed before it left: it is back
+                self.ledger.replan_session(after)
+                notified += self._notify(after, after, "back", stamp(after.start))
+        return notified
+
+    def _notify(self, before: Session, after: Session | None, kind: str, detail: str) -> int:
+        sent = 0
+        zone = self.catalog.current.schedule.zone
+        for user_id in self.store.subscribers(before.id):
+            if not self._first_notice(user_id, before.id, kind, detail):
+                continue
+            reply = change_reply(before, after, venue=zone, viewer=self.viewer_zone(user_id))
+            metadata = {
+                "event_type": CHANGE_EVENT,
+                "event_payload": {
+                    "session_id": before.id,
+                    "user_id": user_id,
+                    "change": kind,
+                    "old_start": before.start.isoformat(),
+                    "new_start": after.start.isoformat() if after else None,
+                },
+            }
+            try:
+                self.direct.post(user_id, reply, metadata)
+                sent += 1
+            except (SlackApiError, SlackClientError, OSError) as problem:
+                log.warning("change notice to %s about %s failed: %s", user_id, before.id, error_code(problem))
+                self._forget_notice(user_id, before.id, kind, detail)
+        return sent
+
+    def _first_notice(self, user_id: str, session_id: str, kind: str, detail: str) -> bool:
+        with self.store.db.conn:
+            cursor = self.store.db.execute(
+                "INSERT OR IGNORE INTO notices (user_id, session_id, kind, detail, sent_at) VALUES (?, ?, ?, ?, ?)",
+                [user_id, session_id, kind, detail, stamp(self.clock.now())],
+            )
+        return cursor.rowcount == 1
+
+    def _forget_notice(self, user_id: str, session_id: str, kind: str, detail: str) -> None:
+        with self.store.db.conn:
+            self.store.db.execute(
+                "DELETE FROM notices WHERE user_id = ? AND session_id = ? AND kind = ? AND detail = ?",
+                [user_id, session_id, kind, detail],
+            )
+
+    def _tell_admins(self, problems) -> None:
+        listing = "\n".join(str(p) for p in problems[:20])
+        more = f"\n…and {len(problems) - 20} more" if len(problems) > 20 else ""
+        text = (
+            f":warning: The schedule `{escape(str(self.path))}` did not load, so I kept the last good one.\n"
+            f"```{escape(listing)}{more}```\nFix the file and save it (or run `/conf reload`)."
+        )
+        reply = Reply(text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}])
+        for admin in sorted(self.admins):
+            try:
+                self.direct.post(admin, reply)
+            except (SlackApiError, SlackClientError, OSError) as problem:
+                log.warning("could not tell admin %s about the broken schedule: %s", admin, error_code(problem))

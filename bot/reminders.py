@@ -1,0 +1,104 @@
+"""Reminder planning and schedule-change detection. Pure: data in, decisions out.
+
+A reminder is due `lead` minutes before its session starts. When it is claimed, it is
+sent if the session has not started yet (even late, after downtime), recorded as missed
+if it has, and cancelled if the session is gone. A user's reminders due in the same
+minute go out as one message.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.schedule.model import Schedule, Session
+
+REMINDER_EVENT = "session_reminder"
+CHANGE_EVENT = "session_changed"
+
+
+@dataclass(frozen=True)
+class Due:
+    """One ledger row: remind `user_id` of `session_id` at `due_at` (UTC)."""
+
+    id: int
+    user_id: str
+    session_id: str
+    due_at: datetime
+
+
+def due_time(session: Session, lead_minutes: int) -> datetime:
+    return session.start - timedelta(minutes=lead_minutes)
+
+
+@dataclass(frozen=True)
+class Triage:
+    send: list[Due]
+    missed: list[Due]
+    cancelled: list[Due]
+
+
+def triage(rows: list[Due], schedule: Schedule, now: datetime) -> Triage:
+    send, missed, cancelled = [], [], []
+    for row in rows:
+        session = schedule.get(row.session_id)
+        if session is None:
+            cancelled.append(row)
+        elif session.start <= now:
+            missed.append(row)
+        else:
+            send.append(row)
+    return Triage(send, missed, cancelled)
+
+
+def batches(rows: list[Due]) -> list[list[Due]]:
+    """One message per user per due minute, in due order."""
+    groups: dict[tuple[str, datetime], list[Due]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (r.due_at, r.user_id, r.session_id)):
+        groups[(row.user_id, row.due_at.replace(second=0, microsecond=0))].append(row)
+    return list(groups.values())
+
+
+def reminder_metadata(batch: list[Due]) -> dict:
+    return {
+        "event_type": REMINDER_EVENT,
+        "event_payload": {
+            "session_ids": [row.session_id for row in batch],
+            "user_id": batch[0].user_id,
+            "reminder_ids": [row.id for row in batch],
+        },
+    }
+
+
+def reminder_ids_in(messages: list[dict]) -> set[int]:
+    """The ledger ids that messages already in a DM say were delivered."""
+    found: set[int] = set()
+    for message in messages:
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == REMINDER_EVENT:
+            found.update(int(i) for i in (metadata.get("event_payload") or {}).get("reminder_ids", []))
+    return found
+
+
+@dataclass(frozen=True)
+class Changes:
+    moved: list[tuple[Session, Session]]  # (before, after): start or end changed
+    removed: list[Session]
+    added: list[Session]
+
+    def __bool__(self) -> bool:
+        return bool(self.moved or self.removed or self.added)
+
+
+def schedule_changes(old: Schedule, new: Schedule) -> Changes:
+    """Compare two schedules by session id."""
+    moved, removed = [], []
+    for before in old:
+        after = new.get(before.id)
+        if after is None:
+            removed.append(before)
+        elif (after.start, after.end) != (before.start, before.end):
+            moved.append((before, after))
+    added = [s for s in new if old.get(s.id) is None]
+    return Changes(moved, removed, added)
