@@ -108,6 +108,9 @@ class Store:
         if db is None:
             connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
             connection.execute("PRAGMA busy_timeout = 30000")
+            # WAL + NORMAL: no fsync per commit. A crash may lose the last "sent" marks,
+            # which leaves rows claimed; the takeover checks the DM before re-sending.
+            connection.execute("PRAGMA synchronous = NORMAL")
             db = self._local.db = sqlite_utils.Database(connection)
         return db
 

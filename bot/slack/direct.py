@@ -1,4 +1,4 @@
-"""Direct messages: the DM channel of a user (opened once, cached) and posting to it."""
+"""Direct messages: posting to a user, and their DM channel (cached) for its history."""
 
 from __future__ import annotations
 
@@ -27,10 +27,15 @@ class DirectMessages:
         return channel
 
     def post(self, user_id: str, reply: Reply, metadata: dict | None = None) -> tuple[str, SlackResponse]:
-        channel = self.channel(user_id)
+        """Post to the user's DM, addressed by user ID (no conversations.open needed);
+        Slack answers with the DM channel, remembered for history checks."""
         response = self.client.chat_postMessage(
-            channel=channel, text=reply.text, blocks=reply.blocks, metadata=metadata
+            channel=user_id, text=reply.text, blocks=reply.blocks, metadata=metadata
         )
+        channel = str(response.get("channel") or user_id)
+        if channel.startswith("D"):
+            with self._lock:
+                self._channels[user_id] = channel
         return channel, response
 
     def history(self, user_id: str, limit: int = 100) -> list[dict]:

@@ -40,6 +40,9 @@ class SlackStandIn:
         self.user_zones = dict(user_zones or {})
         self.default_zone = default_zone
         self.listeners: list[Callable[[Call], None]] = []
+        self.delays: dict[str, float] = {}  # seconds to wait before answering, per method
+        self.per_channel_interval: float = 0.0  # > 0: a second post to a channel within it gets 429
+        self._last_post: dict[str, float] = {}
         self._failures: dict[str, list[Failure]] = {}
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
@@ -110,15 +113,27 @@ class SlackStandIn:
         if method == "conversations.open":
             users = str(params.get("users", ""))
             return 200, {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}, {}
+        if method == "chat.postMessage" and self.per_channel_interval:
+            channel = str(params.get("channel"))
+            with self._lock:
+                last = self._last_post.get(channel, 0.0)
+                now = time.monotonic()
+                if now - last < self.per_channel_interval:
+                    wait = max(1, round(self.per_channel_interval - (now - last)))
+                    return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}
+                self._last_post[channel] = now
         if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
             ts = f"{int(time.time())}.{next(self._ts):06d}"
-            return 200, {"ok": True, "channel": params.get("channel"), "ts": ts, "message": {"ts": ts, **params}}, {}
+            channel = str(params.get("channel", ""))
+            if channel.startswith(("U", "W")):  # posting to a user ID lands in their DM with the bot
+                channel = "D" + channel
+            return 200, {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts, **params}}, {}
         if method == "conversations.history":
             channel = params.get("channel")
             messages = [
                 {"ts": str(i), **c.params}
                 for i, c in enumerate(self.calls_to("chat.postMessage"))
-                if c.params.get("channel") == channel
+                if c.params.get("channel") in (channel, channel[1:] if channel.startswith("D") else None)
             ]
             return 200, {"ok": True, "messages": list(reversed(messages)), "has_more": False}, {}
         return 200, {"ok": True}, {}
@@ -163,18 +178,23 @@ class SlackStandIn:
                     return
                 method = self.path[len("/api/") :]
                 standin._record(Call(method, params, self.path))
+                if standin.delays.get(method):  # accepted, but the answer is slow: like Slack under load
+                    time.sleep(standin.delays[method])
                 status, body, headers = standin._answer(method, params)
                 self._send(status, body, headers)
 
             def _send(self, status: int, body: dict, headers: dict) -> None:
                 data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, str(value))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    self.send_header("Content-Length", str(len(data)))
+                    for name, value in headers.items():
+                        self.send_header(name, str(value))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the caller went away (a test killed it): Slack would not mind either
 
         return Handler
 

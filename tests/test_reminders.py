@@ -1,0 +1,312 @@
+"""Reminders: planning, sending, downtime, crash takeover, Slack's errors, reloads.
+
+In-process: a ManualClock, the real SQLite ledger, the stand-in Web API over HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.bootstrap import build_bot
+from bot.clock import ManualClock
+from bot.config import Config
+from bot.dispatch import ReminderDispatcher
+from bot.ledger import stamp
+from bot.reminders import reminder_metadata
+from bot.slack.standin import SlackStandIn
+from tests.conftest import SEED
+from tests.slackkit import DETROIT, all_text
+
+KEYNOTE_TIME = "Monday, October 24 • 10:40am - 11:10am"
+
+
+@pytest.fixture
+def standin():
+    with SlackStandIn() as server:
+        yield server
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=DETROIT)
+
+
+def make_bot(tmp_path, standin, schedule=SEED, now="2022-10-24T10:00", **overrides):
+    clock = ManualClock(at(now))
+    config = Config(
+        bot_token="xoxb-test",
+        signing_secret="s",
+        api_url=standin.api_url,
+        schedule_path=schedule,
+        database_path=tmp_path / "confbot.db",
+        admin_user_ids=frozenset({"UADMIN"}),
+        **overrides,
+    )
+    return build_bot(config, clock=clock), clock
+
+
+def reminder_posts(standin) -> list[dict]:
+    return [
+        c.params
+        for c in standin.calls_to("chat.postMessage")
+        if (c.params.get("metadata") or {}).get("event_type") == "session_reminder"
+    ]
+
+
+def ledger_rows(bot) -> list[dict]:
+    return [dict(r) for r in bot.store.db["reminders"].rows_where(order_by="id")]
+
+
+def test_subscribing_plans_a_reminder_lead_minutes_before(tmp_path, standin):
+    bot, _ = make_bot(tmp_path, standin)
+    bot.service.handle("U1", "sub 1Auyq")
+    [row] = ledger_rows(bot)
+    assert (row["user_id"], row["session_id"], row["status"]) == ("U1", "1Auyq", "planned")
+    assert row["due_at"] == stamp(at("2022-10-24T10:30"))
+    bot.service.handle("U1", "sub 1Auyq")  # twice: still one row
+    assert len(ledger_rows(bot)) == 1
+    assert "15 minutes" in all_text(bot.service.handle("U1", "remind 15").as_ephemeral())
+    assert [r["due_at"] for r in ledger_rows(bot)] == [stamp(at("2022-10-24T10:25"))]
+    assert "off" in all_text(bot.service.handle("U1", "remind off").as_ephemeral())
+    assert ledger_rows(bot) == []
+    bot.service.handle("U1", "remind 5")
+    assert [r["due_at"] for r in ledger_rows(bot)] == [stamp(at("2022-10-24T10:35"))]
+    bot.service.handle("U1", "unsub 1Auyq")
+    assert ledger_rows(bot) == []
+
+
+def test_bad_lead_time_gets_a_clear_reply(tmp_path, standin):
+    bot, _ = make_bot(tmp_path, standin)
+    for value in ("soon", "-5", "99999", "1.5"):
+        shown = all_text(bot.service.handle("U1", f"remind {value}").as_ephemeral())
+        assert "is not a lead time" in shown and "/conf remind 15" in shown
+
+
+def test_reminder_is_sent_once_when_due_with_the_contract_metadata(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin, reminder_minutes=10)
+    bot.service.handle("U1", "sub 1Auyq")
+    clock.set(at("2022-10-24T10:29:59"))
+    assert bot.dispatcher.tick().sent == 0
+    clock.set(at("2022-10-24T10:30:00"))
+    report = bot.dispatcher.tick()
+    assert (report.sent, report.messages) == (1, 1)
+    [post] = reminder_posts(standin)
+    assert post["channel"] == "U1"  # the contract: channel = the user ID
+    assert post["metadata"] == {
+        "event_type": "session_reminder",
+        "event_payload": {"session_ids": ["1Auyq"], "user_id": "U1", "reminder_ids": [1]},
+    }
+    shown = all_text(post)
+    assert "starts in 10 minutes" in shown and "Extending Cilium with eBPF" in shown
+    assert post["blocks"][1]["accessory"]["action_id"] == "unsubscribe"
+    clock.advance(timedelta(minutes=1))
+    assert bot.dispatcher.tick().sent == 0
+    assert len(reminder_posts(standin)) == 1
+    assert ledger_rows(bot)[0]["status"] == "sent"
+
+
+def test_reminders_due_in_the_same_minute_go_out_as_one_message(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin)
+    bot.service.handle("U1", "sub 1AuzK")  # 16:20
+    bot.service.handle("U1", "sub 1Avqp")  # 16:25 -> with 10 and 5 minutes lead: both due 16:10..16:20
+    bot.service.handle("U1", "remind 10")
+    bot.store.db.execute("UPDATE reminders SET due_at = ?", [stamp(at("2022-10-24T16:10:30"))])
+    bot.store.db.conn.commit()
+    clock.set(at("2022-10-24T16:11"))
+    report = bot.dispatcher.tick()
+    assert (report.sent, report.messages) == (2, 1)
+    [post] = reminder_posts(standin)
+    assert post["metadata"]["event_payload"]["session_ids"] == ["1AuzK", "1Avqp"]
+    assert "2 of your sessions start in" in all_text(post)
+
+
+def test_downtime_late_reminder_sent_if_session_not_started_else_missed(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin)
+    bot.service.handle("U1", "sub 1Auyq")  # 10:40, due 10:30
+    bot.service.handle("U2", "sub 1AOie")  # 10:25, due 10:15
+    clock.set(at("2022-10-24T10:35"))  # the bot was down from 10:00 to 10:35
+    report = bot.dispatcher.tick()
+    assert (report.sent, report.missed) == (1, 1)
+    assert [p["metadata"]["event_payload"]["user_id"] for p in reminder_posts(standin)] == ["U1"]
+    statuses = {r["user_id"]: r["status"] for r in ledger_rows(bot)}
+    assert statuses == {"U1": "sent", "U2": "missed"}
+
+
+def test_claim_of_a_dead_process_already_delivered_is_not_sent_again(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin, reminder_lease_seconds=30)
+    bot.service.handle("U1", "sub 1Auyq")
+    bot.service.handle("U2", "sub 1Auyq")
+    clock.set(at("2022-10-24T10:30"))
+    # A process claims both, posts U1's reminder, and dies before recording anything.
+    dead = ReminderDispatcher(bot.ledger, bot.catalog, bot.dispatcher.direct, clock, lambda u: None, worker="dead")
+    dead.beat()
+    claimed = bot.ledger.claim_due("dead", clock.now())
+    first = next(row for row in claimed if row.user_id == "U1")
+    bot.client.chat_postMessage(channel="DU1", text="reminder", metadata=reminder_metadata([first]))
+    assert bot.dispatcher.tick().sent == 0  # the dead process's heartbeat is still fresh
+    clock.advance(timedelta(seconds=31))
+    report = bot.dispatcher.tick()
+    assert (report.recovered, report.sent) == (1, 1)
+    users = [p["metadata"]["event_payload"]["user_id"] for p in reminder_posts(standin)]
+    assert sorted(users) == ["U1", "U2"]  # U1 once (before the crash), U2 once (after)
+    assert {r["status"] for r in ledger_rows(bot)} == {"sent"}
+
+
+def test_429_honours_retry_after_and_then_sends(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin)
+    bot.service.handle("U1", "sub 1Auyq")
+    clock.set(at("2022-10-24T10:30"))
+    standin.fail_next("chat.postMessage", 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+    report = bot.dispatcher.tick()
+    assert report.sent == 1
+    attempts = standin.calls_to("chat.postMessage")
+    assert len(attempts) == 2
+    assert attempts[1].at - attempts[0].at >= 1.0
+    assert len(reminder_posts(standin)) == 2  # the refused one, then the delivered one
+    assert ledger_rows(bot)[0]["status"] == "sent"
+
+
+def test_server_errors_retry_then_wait_for_the_next_tick(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin)
+    bot.service.handle("U1", "sub 1Auyq")
+    clock.set(at("2022-10-24T10:30"))
+    for _ in range(3):  # more than the client's own retries
+        standin.fail_next("chat.postMessage", 500, {"ok": False, "error": "internal_error"})
+    report = bot.dispatcher.tick()
+    assert (report.sent, report.retried) == (0, 1)
+    row = ledger_rows(bot)[0]
+    assert (row["status"], row["attempts"]) == ("planned", 1)
+    assert bot.dispatcher.tick().sent == 1
+    assert ledger_rows(bot)[0]["status"] == "sent"
+
+
+def test_permanent_error_fails_the_row_once_and_never_retries(tmp_path, standin, caplog):
+    bot, clock = make_bot(tmp_path, standin)
+    bot.service.handle("UGONE", "sub 1Auyq")
+    clock.set(at("2022-10-24T10:30"))
+    standin.fail_next("chat.postMessage", 200, {"ok": False, "error": "user_not_found"})
+    with caplog.at_level(logging.WARNING, logger="bot.dispatch"):
+        report = bot.dispatcher.tick()
+        for _ in range(3):
+            clock.advance(timedelta(minutes=1))
+            bot.dispatcher.tick()
+    assert report.failed == 1
+    row = ledger_rows(bot)[0]
+    assert (row["status"], row["error"]) == ("failed", "user_not_found")
+    assert len(standin.calls_to("chat.postMessage")) == 1
+    assert len([r for r in caplog.records if "user_not_found" in r.getMessage()]) == 1
+
+
+def test_reminder_shows_the_users_own_zone(tmp_path, standin):
+    standin.user_zones["UPARIS"] = "Europe/Paris"
+    bot, clock = make_bot(tmp_path, standin)
+    bot.service.handle("UPARIS", "sub 1Auyq")
+    clock.set(at("2022-10-24T10:30"))
+    bot.dispatcher.tick()
+    assert "10:40–11:10 EDT (16:40–17:10 CEST your time)" in all_text(reminder_posts(standin)[0])
+
+
+# -- reloads ------------------------------------------------------------------------
+
+
+def copy_seed(tmp_path):
+    path = tmp_path / "schedule.md"
+    path.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def change_posts(standin) -> list[dict]:
+    return [
+        c.params
+        for c in standin.calls_to("chat.postMessage")
+        if (c.params.get("metadata") or {}).get("event_type") == "session_changed"
+    ]
+
+
+def test_moved_session_replans_and_notifies_each_subscriber_once(tmp_path, standin):
+    path = copy_seed(tmp_path)
+    bot, clock = make_bot(tmp_path, standin, schedule=path)
+    bot.service.handle("U1", "sub 1Auyq")
+    bot.service.handle("U2", "sub 1Auyq")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(KEYNOTE_TIME, "Monday, October 24 • 11:40am - 12:10pm"),
+        encoding="utf-8",
+    )
+    summary = bot.reloader.reload("test")
+    assert "1 moved" in summary and "2 people notified" in summary
+    assert {r["due_at"] for r in ledger_rows(bot)} == {stamp(at("2022-10-24T11:30"))}
+    posts = change_posts(standin)
+    assert sorted(p["metadata"]["event_payload"]["user_id"] for p in posts) == ["U1", "U2"]
+    assert "10:40–11:10 EDT~ → *Mon 24 Oct 11:40–12:10 EDT*" in all_text(posts[0])
+    bot.reloader.reload("again, same file")
+    assert len(change_posts(standin)) == 2
+    clock.set(at("2022-10-24T10:30"))
+    assert bot.dispatcher.tick().sent == 0  # the old due time no longer applies
+    clock.set(at("2022-10-24T11:30"))
+    assert bot.dispatcher.tick().sent == 2
+
+
+def test_removed_session_notifies_and_drops_its_reminders_and_coming_back_is_told_once(tmp_path, standin):
+    path = copy_seed(tmp_path)
+    original = path.read_text(encoding="utf-8")
+    bot, _ = make_bot(tmp_path, standin, schedule=path)
+    bot.service.handle("U1", "sub 1Auyq")
+    start = original.index("### [Extending Cilium")
+    end = original.index("### [You and Your Security")
+    path.write_text(original[:start] + original[end:], encoding="utf-8")
+    assert "1 removed" in bot.reloader.reload("test")
+    assert [r["status"] for r in ledger_rows(bot)] == []
+    assert "was removed from the schedule" in all_text(change_posts(standin)[0])
+    path.write_text(original, encoding="utf-8")
+    assert "1 added" in bot.reloader.reload("test")
+    assert [r["status"] for r in ledger_rows(bot)] == ["planned"]
+    assert "is back on the schedule" in all_text(change_posts(standin)[1])
+    path.write_text(original[:start] + original[end:], encoding="utf-8")
+    bot.reloader.reload("flap")
+    path.write_text(original, encoding="utf-8")
+    bot.reloader.reload("flap back")
+    assert len(change_posts(standin)) == 2  # flapping tells nobody anything new
+
+
+def test_broken_file_keeps_the_last_good_schedule_and_tells_the_admins(tmp_path, standin):
+    path = copy_seed(tmp_path)
+    bot, _ = make_bot(tmp_path, standin, schedule=path)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(KEYNOTE_TIME, "Monday, October 24 • 25:00 - 26:00"), encoding="utf-8"
+    )
+    reply = all_text(bot.service.handle("UADMIN", "reload").as_ephemeral())
+    assert "did not load" in reply and "kept the last good one (13 sessions)" in reply
+    assert f"{path}:" in reply and "hour 25 is not a time" in reply
+    assert len(bot.catalog.current.schedule) == 13
+    [dm] = [c.params for c in standin.calls_to("chat.postMessage") if c.params.get("channel") == "UADMIN"]
+    assert "hour 25 is not a time" in dm["text"]
+    assert "admins" in all_text(bot.service.handle("U1", "reload").as_ephemeral())
+
+
+def test_file_change_on_disk_triggers_a_reload(tmp_path, standin):
+    path = copy_seed(tmp_path)
+    bot, _ = make_bot(tmp_path, standin, schedule=path)
+    assert bot.reloader.check_file() is None
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Cilium Project Meeting", "Cilium Project Meetup"), encoding="utf-8"
+    )
+    summary = bot.reloader.check_file()
+    assert summary and summary.startswith("Reloaded (the schedule file changed)")
+    assert bot.catalog.current.schedule.get("1BaT3").title == "Cilium Project Meetup"
+
+
+def test_status_and_stats(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin)
+    bot.service.handle("U1", "sub 1Auyq")
+    bot.service.handle("U2", "sub 1Auyq")
+    bot.service.handle("U2", "sub 182DB")
+    status = all_text(bot.service.handle("U9", "status").as_ephemeral())
+    assert "13 sessions on 4 days" in status and "Next reminder:* Mon 24 Oct 10:30 EDT" in status
+    clock.set(at("2022-10-24T10:30"))
+    bot.dispatcher.tick()
+    stats = all_text(bot.service.handle("UADMIN", "stats").as_ephemeral())
+    assert "3 by 2 people to 2 sessions" in stats
+    assert "2 sent, 1 planned, 0 claimed, 0 failed, 0 missed" in stats
+    assert "• 2 — Extending Cilium" in stats

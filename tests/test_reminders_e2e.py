@@ -1,0 +1,141 @@
+"""Exactly once with real processes: SIGKILL during dispatch, and three processes at once.
+
+Bounded: a few real `python -m bot serve` processes, each test well under a minute.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from bot.ledger import Ledger
+from bot.schedule import load_schedule
+from bot.slack.standin import SlackStandIn
+from bot.store import Store
+from tests.conftest import REPO
+
+USERS = 40
+LEAD_MINUTES = 40
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def soon_schedule(path) -> None:
+    """Three talks starting 30-32 minutes from now (UTC): with a 40-minute lead every
+    reminder is due at once and none has started."""
+    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=30)
+    lines = ["---", "title: Soon", f"date: '{start:%Y-%m-%d}'", "timezone: UTC", "---", ""]
+    for n in range(3):
+        begin, end = start + timedelta(minutes=n), start + timedelta(minutes=n + 20)
+        lines += [f"### [Talk {n} - Speaker {n}, Org](https://sched.co/1E2E{n})", "",
+                  f"{begin:%A}, {begin:%B} {begin.day} • {begin:%H:%M} - {end:%H:%M}", "", "About it.", ""]  # fmt: skip
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def seed_subscriptions(tmp_path):
+    schedule_path = tmp_path / "soon.md"
+    soon_schedule(schedule_path)
+    schedule, _ = load_schedule(schedule_path)
+    store = Store(tmp_path / "shared.db")
+    ledger = Ledger(store, LEAD_MINUTES)
+    for n in range(USERS):
+        user = f"U{n:03d}"
+        for session in schedule:
+            store.subscribe(user, session.id)
+        ledger.plan(user, schedule.sessions)
+    return schedule_path, tmp_path / "shared.db", USERS * len(schedule)
+
+
+def start_bot(standin, schedule_path, database):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env.update(
+        SLACK_BOT_TOKEN="xoxb-e2e",
+        SLACK_SIGNING_SECRET="e2e",
+        SLACK_API_URL=standin.api_url,
+        SCHEDULE_PATH=str(schedule_path),
+        DATABASE_PATH=str(database),
+        PORT=str(free_port()),
+        REMINDER_MINUTES=str(LEAD_MINUTES),
+        REMINDER_TICK_SECONDS="0.2",
+        REMINDER_LEASE_SECONDS="1",
+    )
+    return subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=REPO, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def statuses(database) -> Counter:
+    with sqlite3.connect(database, timeout=30) as db:
+        return Counter(status for (status,) in db.execute("SELECT status FROM reminders"))
+
+
+def wait_until_all_sent(database, total: int, limit: float = 60) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if statuses(database).get("sent", 0) == total:
+            return
+        time.sleep(0.2)  # real processes are working; poll the shared database
+    raise AssertionError(f"not all sent in {limit}s: {statuses(database)}")
+
+
+def deliveries(standin) -> Counter:
+    counted: Counter = Counter()
+    for call in standin.calls_to("chat.postMessage"):
+        metadata = call.params.get("metadata") or {}
+        if metadata.get("event_type") == "session_reminder":
+            counted.update(metadata["event_payload"]["reminder_ids"])
+    return counted
+
+
+def test_sigkill_during_dispatch_never_loses_or_doubles_a_reminder(tmp_path):
+    schedule_path, database, total = seed_subscriptions(tmp_path)
+    rng = random.Random(20221024)
+    with SlackStandIn() as standin:
+        standin.delays["chat.postMessage"] = 0.02  # Slack has the message before the bot hears back
+        kills = 0
+        for _ in range(8):
+            process = start_bot(standin, schedule_path, database)
+            time.sleep(rng.uniform(0.6, 1.6))  # somewhere inside start-up or dispatch
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+            kills += 1
+            if statuses(database).get("sent", 0) == total:
+                break
+        process = start_bot(standin, schedule_path, database)
+        try:
+            wait_until_all_sent(database, total)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+        counted = deliveries(standin)
+    assert kills >= 2
+    assert len(counted) == total
+    assert set(counted.values()) == {1}, {k: v for k, v in counted.items() if v != 1}
+
+
+def test_three_processes_on_one_database_send_each_reminder_once(tmp_path):
+    schedule_path, database, total = seed_subscriptions(tmp_path)
+    with SlackStandIn() as standin:
+        standin.delays["chat.postMessage"] = 0.005
+        processes = [start_bot(standin, schedule_path, database) for _ in range(3)]
+        try:
+            wait_until_all_sent(database, total)
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=10)
+        counted = deliveries(standin)
+    assert len(counted) == total
+    assert set(counted.values()) == {1}
