@@ -37,7 +37,7 @@ class Config:
     port: int = 3000
     schedule_url: str | None = None
     schedule_refresh_minutes: int = 10
-    reminder_tick_seconds: float = 5.0  # how often due reminders are looked for
+    reminder_tick_seconds: float = 1.0  # how often due reminders are looked for
     reminder_lease_seconds: float = 30.0  # a silent process's claims are taken over after this
 
     @property
@@ -106,7 +106,7 @@ class Config:
             port=_whole_number(env, "PORT", 3000, lowest=1, highest=65535),
             schedule_url=schedule_url,
             schedule_refresh_minutes=_whole_number(env, "SCHEDULE_REFRESH_MINUTES", 10, lowest=1, highest=7 * 24 * 60),
-            reminder_tick_seconds=_seconds(env, "REMINDER_TICK_SECONDS", 5.0),
+            reminder_tick_seconds=_seconds(env, "REMINDER_TICK_SECONDS", 1.0),
             reminder_lease_seconds=_seconds(env, "REMINDER_LEASE_SECONDS", 30.0),
         )
 

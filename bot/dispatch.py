@@ -10,7 +10,9 @@ once, logged once; anything else puts the row back for a later tick.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -68,7 +70,11 @@ class ReminderDispatcher:
     viewer_zone: ZoneLookup
     lease: timedelta = timedelta(seconds=30)
     worker: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    batch_limit: int = 2000
+    batch_limit: int = 5000
+    senders: int = 8  # messages in flight at once: 5,000 due in one minute must not queue behind each other
+    warm_ahead: timedelta = timedelta(minutes=2)
+    _pool: ThreadPoolExecutor | None = None
+    _report_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def beat(self) -> None:
         self.ledger.heartbeat(self.worker, self.clock.now())
@@ -81,7 +87,22 @@ class ReminderDispatcher:
             self._recover(batch, report)
         claimed = self.ledger.claim_due(self.worker, now, self.batch_limit)
         self._dispatch(claimed, now, report)
+        self._warm_zones(now)
         return report
+
+    def _warm_zones(self, now: datetime) -> None:
+        """Look up the zones of users with reminders due soon, so sending costs one call."""
+        warm = getattr(self.viewer_zone, "is_cached", None)
+        if warm is None:
+            return
+        users = [u for u in self.ledger.users_due_before(now + self.warm_ahead, limit=1000) if not warm(u)]
+        if users:
+            list(self._executor().map(self.viewer_zone, users))
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.senders, thread_name_prefix="reminder-send")
+        return self._pool
 
     # -- steps --------------------------------------------------------------------
 
@@ -91,8 +112,13 @@ class ReminderDispatcher:
         self.ledger.finish(self.worker, [r.id for r in decided.cancelled], "cancelled", now, error="session removed")
         report.missed += len(decided.missed)
         report.cancelled += len(decided.cancelled)
-        for batch in batches(decided.send):
-            self._send(batch, report)
+        work = batches(decided.send)
+        if len(work) <= 1:
+            for batch in work:
+                self._send(batch, report)
+            return
+        for _ in self._executor().map(lambda batch: self._send(batch, report), work):
+            pass
 
     def _recover(self, batch: list[Due], report: TickReport) -> None:
         """A claim whose process died: was it delivered before the crash?"""
@@ -107,7 +133,7 @@ class ReminderDispatcher:
         if done:
             channel = self.direct.channel(user_id)
             self.ledger.finish(self.worker, [r.id for r in done], "sent", self.clock.now(), channel=channel)
-            report.recovered += len(done)
+            self._count(report, recovered=len(done))
         remaining = [row for row in batch if row.id not in delivered]
         if remaining:
             self._dispatch(remaining, self.clock.now(), report)
@@ -129,7 +155,7 @@ class ReminderDispatcher:
             if code in PERMANENT_ERRORS:
                 log.warning("reminder %s for %s failed for good: %s", ids, user_id, code)
                 self.ledger.finish(self.worker, ids, "failed", self.clock.now(), error=code)
-                report.failed += len(ids)
+                self._count(report, failed=len(ids))
             else:
                 self._release(ids, code, report)
             return
@@ -137,15 +163,18 @@ class ReminderDispatcher:
             self._release(ids, f"{type(problem).__name__}: {problem}", report)
             return
         self.ledger.finish(self.worker, ids, "sent", self.clock.now(), channel=channel, ts=response.get("ts"))
-        report.sent += len(ids)
-        report.messages += 1
+        self._count(report, sent=len(ids), messages=1)
 
     def _release(self, ids: list[int], error: str, report: TickReport) -> None:
         failed = self.ledger.release(self.worker, ids, error)
         if failed:
             log.warning("reminders %s failed after repeated errors: %s", failed, error)
-        report.failed += len(failed)
-        report.retried += len(ids) - len(failed)
+        self._count(report, failed=len(failed), retried=len(ids) - len(failed))
+
+    def _count(self, report: TickReport, **amounts: int) -> None:
+        with self._report_lock:
+            for name, amount in amounts.items():
+                setattr(report, name, getattr(report, name) + amount)
 
 
 def error_code(problem: Exception) -> str:

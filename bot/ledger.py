@@ -174,6 +174,13 @@ class Ledger:
         rows = self.db.execute("SELECT status, count(*) FROM reminders GROUP BY status").fetchall()
         return {status: count for status, count in rows}
 
+    def users_due_before(self, moment: datetime, limit: int = 1000) -> list[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT user_id FROM reminders WHERE status = 'planned' AND due_at <= ? LIMIT ?",
+            [stamp(moment), limit],
+        ).fetchall()
+        return [row[0] for row in rows]
+
     def next_due(self) -> datetime | None:
         row = self.db.execute("SELECT min(due_at) FROM reminders WHERE status = 'planned'").fetchone()
         return unstamp(row[0]) if row and row[0] else None

@@ -102,11 +102,11 @@ def test_sigkill_during_dispatch_never_loses_or_doubles_a_reminder(tmp_path):
     schedule_path, database, total = seed_subscriptions(tmp_path)
     rng = random.Random(20221024)
     with SlackStandIn() as standin:
-        standin.delays["chat.postMessage"] = 0.02  # Slack has the message before the bot hears back
+        standin.delays["chat.postMessage"] = 0.15  # Slack has the message before the bot hears back
         kills = 0
         for _ in range(8):
             process = start_bot(standin, schedule_path, database)
-            time.sleep(rng.uniform(0.6, 1.6))  # somewhere inside start-up or dispatch
+            time.sleep(rng.uniform(0.5, 1.3))  # somewhere inside start-up or dispatch
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=10)
             kills += 1

@@ -32,6 +32,11 @@ class UserZones:
             self._cache[user_id] = (zone, self._now())
         return zone
 
+    def is_cached(self, user_id: str) -> bool:
+        with self._lock:
+            cached = self._cache.get(user_id)
+        return cached is not None and self._now() - cached[1] < TTL
+
     def _fetch(self, user_id: str) -> tzinfo | None:
         try:
             response = self._client.users_info(user=user_id)
