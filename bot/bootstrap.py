@@ -86,7 +86,8 @@ def build_bot(config: Config, clock: Clock | None = None, client: WebClient | No
     ledger = Ledger(store, config.reminder_minutes)
     direct = DirectMessages(client)
     lease = timedelta(seconds=config.reminder_lease_seconds)
-    dispatcher = ReminderDispatcher(ledger, catalog, direct, clock, zones, lease=lease)
+    lookahead = timedelta(seconds=config.reminder_lookahead_seconds)
+    dispatcher = ReminderDispatcher(ledger, catalog, direct, clock, zones, lease=lease, lookahead=lookahead)
     reloader = Reloader(
         config.schedule_path, config.conference_tz, catalog, ledger, store, direct, clock, zones, config.admin_user_ids
     )

@@ -39,6 +39,7 @@ class Config:
     schedule_refresh_minutes: int = 10
     reminder_tick_seconds: float = 1.0  # how often due reminders are looked for
     reminder_lease_seconds: float = 30.0  # a silent process's claims are taken over after this
+    reminder_lookahead_seconds: float = 1.0  # claim this far ahead, post at the due second
 
     @property
     def socket_mode(self) -> bool:
@@ -108,6 +109,7 @@ class Config:
             schedule_refresh_minutes=_whole_number(env, "SCHEDULE_REFRESH_MINUTES", 10, lowest=1, highest=7 * 24 * 60),
             reminder_tick_seconds=_seconds(env, "REMINDER_TICK_SECONDS", 1.0),
             reminder_lease_seconds=_seconds(env, "REMINDER_LEASE_SECONDS", 30.0),
+            reminder_lookahead_seconds=_seconds(env, "REMINDER_LOOKAHEAD_SECONDS", 1.0, lowest=0.0),
         )
 
 
@@ -120,7 +122,7 @@ def _whole_number(env: Mapping[str, str], name: str, default: int, *, lowest: in
     return int(raw)
 
 
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+def _seconds(env: Mapping[str, str], name: str, default: float, lowest: float = 0.05) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -128,8 +130,8 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if not 0.05 <= value <= 3600:
-        raise ConfigError(f"{name} must be a number of seconds from 0.05 to 3600, not {raw!r}")
+    if not lowest <= value <= 3600:
+        raise ConfigError(f"{name} must be a number of seconds from {lowest:g} to 3600, not {raw!r}")
     return value
 
 

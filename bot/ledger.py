@@ -134,13 +134,23 @@ class Ledger:
             ).fetchall()
         return sorted((_due(r) for r in rows), key=lambda d: (d.due_at, d.id))
 
-    def still_mine(self, worker: str, ids: list[int]) -> bool:
-        marks = ",".join("?" * len(ids))
-        row = self.db.execute(
-            f"SELECT count(*) FROM reminders WHERE id IN ({marks}) AND status = 'claimed' AND claimed_by = ?",
-            [*ids, worker],
-        ).fetchone()
-        return row[0] == len(ids)
+    def owned(self, worker: str, ids: list[int]) -> set[int]:
+        """Which of `ids` this worker still holds (another may have taken some over)."""
+        rows = self.db.execute(
+            "SELECT id FROM reminders WHERE status = 'claimed' AND claimed_by = ?", [worker]
+        ).fetchall()
+        wanted = set(ids)
+        return {row[0] for row in rows if row[0] in wanted}
+
+    def finish_sent(self, worker: str, delivered: list[tuple[list[int], str, str | None]], now: datetime) -> None:
+        """Record many deliveries in one transaction: (ids, channel, message ts) each."""
+        rows = [(stamp(now), channel, ts, row_id, worker) for ids, channel, ts in delivered for row_id in ids]
+        with self.db.conn:
+            self.db.conn.executemany(
+                "UPDATE reminders SET status = 'sent', sent_at = ?, channel = ?, message_ts = ?, error = NULL "
+                "WHERE id = ? AND claimed_by = ?",
+                rows,
+            )
 
     def finish(self, worker: str, ids: list[int], status: str, now: datetime, **fields: str | None) -> None:
         """Record the outcome of claimed rows: sent, failed, missed or cancelled."""

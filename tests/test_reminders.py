@@ -42,6 +42,7 @@ def make_bot(tmp_path, standin, schedule=SEED, now="2022-10-24T10:00", **overrid
         schedule_path=schedule,
         database_path=tmp_path / "confbot.db",
         admin_user_ids=frozenset({"UADMIN"}),
+        reminder_lookahead_seconds=0.0,  # the ManualClock decides when rows are due
         **overrides,
     )
     return build_bot(config, clock=clock), clock

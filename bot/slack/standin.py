@@ -160,6 +160,11 @@ class SlackStandIn:
 
             def do_GET(self) -> None:
                 path, _, query = self.path.partition("?")
+                if path == "/_calls":  # for a benchmark running the stand-in as its own process
+                    with standin._lock:
+                        calls = [{"method": c.method, "at": c.at, "params": c.params} for c in standin.calls]
+                    self._send(200, {"ok": True, "calls": calls}, {})
+                    return
                 self._handle(path, _decode(query, "application/x-www-form-urlencoded"))
 
             def do_POST(self) -> None:
@@ -213,3 +218,26 @@ def _decode(raw: str, content_type: str) -> dict:
             with contextlib.suppress(json.JSONDecodeError):
                 params[key] = json.loads(params[key])
     return params
+
+
+def main() -> None:
+    """`python -m bot.slack.standin [--per-channel-interval S]`: serve until killed,
+    printing the port on the first line."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--per-channel-interval", type=float, default=0.0)
+    args = parser.parse_args()
+    standin = SlackStandIn()
+    standin.per_channel_interval = args.per_channel_interval
+    print(standin.port, flush=True)
+    try:
+        standin._server.serve_forever(0.05)
+    except KeyboardInterrupt:
+        pass
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
