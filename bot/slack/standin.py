@@ -232,10 +232,8 @@ def main() -> None:
     standin = SlackStandIn()
     standin.per_channel_interval = args.per_channel_interval
     print(standin.port, flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         standin._server.serve_forever(0.05)
-    except KeyboardInterrupt:
-        pass
     sys.exit(0)
 
 
