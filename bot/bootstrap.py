@@ -20,6 +20,7 @@ from bot.app import build_app
 from bot.catalog import Catalog
 from bot.clock import Clock, SystemClock
 from bot.config import Config
+from bot.digest_poster import DigestPoster
 from bot.dispatch import ReminderDispatcher
 from bot.ledger import Ledger
 from bot.reload import Reloader
@@ -45,12 +46,20 @@ class Bot:
     ledger: Ledger
     dispatcher: ReminderDispatcher
     reloader: Reloader
+    digests: DigestPoster
     scheduler: BaseScheduler | None = None
 
     def start_jobs(self) -> None:
         from bot.jobs import start_jobs
 
         self.scheduler = start_jobs(self)
+
+    def reschedule_digest(self) -> None:
+        """The digest's time changed: move its cron job (when jobs are running)."""
+        if self.scheduler is not None:
+            from bot.jobs import schedule_digest
+
+            schedule_digest(self.scheduler, self)
 
     def close(self) -> None:
         """Stop the jobs, let listeners that run after ack() finish."""
@@ -91,9 +100,22 @@ def build_bot(config: Config, clock: Clock | None = None, client: WebClient | No
     reloader = Reloader(
         config.schedule_path, config.conference_tz, catalog, ledger, store, direct, clock, zones, config.admin_user_ids
     )
+    digests = DigestPoster(
+        store, catalog, client, direct, clock, dispatcher.worker, config.digest_channel, config.digest_time,
+        config.admin_user_ids, lease,
+    )  # fmt: skip
     service = ConfService(
-        catalog, store, clock, ledger, viewer_zone=zones, admins=config.admin_user_ids, reload=reloader.reload
+        catalog,
+        store,
+        clock,
+        ledger,
+        viewer_zone=zones,
+        admins=config.admin_user_ids,
+        reload=reloader.reload,
+        digests=digests,
     )
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")
     app = build_app(service, client, config.signing_secret or "unused-in-socket-mode", executor)
-    return Bot(config, clock, catalog, store, client, service, app, executor, ledger, dispatcher, reloader)
+    bot = Bot(config, clock, catalog, store, client, service, app, executor, ledger, dispatcher, reloader, digests)
+    service.digest_changed = bot.reschedule_digest
+    return bot

@@ -32,10 +32,11 @@ ALIASES = {
     "remind": "remind",
     "reload": "reload",
     "stats": "stats",
+    "digest": "digest",
 }
 # Subcommands the contract names that later versions add; until then they say so
 # rather than run a search for the word "remind".
-NOT_YET = {"follow", "unfollow", "follows", "free", "ics", "digest"}
+NOT_YET = {"follow", "unfollow", "follows", "free", "ics"}
 
 
 @dataclass(frozen=True)

@@ -27,29 +27,9 @@ from bot.reminders import Due, batches, reminder_ids_in, reminder_metadata, tria
 from bot.service import ZoneLookup
 from bot.slack.blocks import reminder_reply
 from bot.slack.direct import DirectMessages
+from bot.slack.errors import PERMANENT_ERRORS, error_code
 
 log = logging.getLogger(__name__)
-
-PERMANENT_ERRORS = {
-    "user_not_found",
-    "users_not_found",
-    "cannot_dm_bot",
-    "account_inactive",
-    "user_disabled",
-    "channel_not_found",
-    "is_archived",
-    "not_in_channel",
-    "messages_tab_disabled",
-    "restricted_action",
-    "invalid_auth",
-    "not_authed",
-    "token_revoked",
-    "missing_scope",
-    "invalid_blocks",
-    "invalid_metadata_format",
-    "msg_too_long",
-    "no_text",
-}
 
 
 @dataclass
@@ -194,14 +174,3 @@ class ReminderDispatcher:
         with self._report_lock:
             for name, amount in amounts.items():
                 setattr(report, name, getattr(report, name) + amount)
-
-
-def error_code(problem: Exception) -> str:
-    """Slack's error code (`user_not_found`), else the HTTP status or the exception's name."""
-    response = getattr(problem, "response", None)
-    if response is not None:
-        try:
-            return str(response.get("error") or f"http_{response.status_code}")
-        except AttributeError:
-            pass
-    return type(problem).__name__

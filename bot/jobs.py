@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.digest_poster import digest_trigger
+
 
 def start_jobs(bot) -> BackgroundScheduler:
     config = bot.config
@@ -16,5 +18,17 @@ def start_jobs(bot) -> BackgroundScheduler:
     scheduler.add_job(bot.dispatcher.beat, "interval", seconds=max(0.5, config.reminder_lease_seconds / 4),
                       id="heartbeat", next_run_time=now)  # fmt: skip
     scheduler.add_job(bot.reloader.check_file, "interval", seconds=5, id="schedule-file")
+    # The digest: on the minute by cron in the venue's zone, and a catch-up check each
+    # minute (after a start, or when the time was changed) that posts late or skips.
+    scheduler.add_job(bot.digests.check, "interval", seconds=60, id="digest-catch-up", next_run_time=now)
+    schedule_digest(scheduler, bot)
     scheduler.start()
     return scheduler
+
+
+def schedule_digest(scheduler, bot) -> None:
+    trigger = digest_trigger(bot.digests.at(), bot.catalog.current.schedule.zone)
+    if scheduler.get_job("digest"):
+        scheduler.reschedule_job("digest", trigger=trigger)
+    else:
+        scheduler.add_job(bot.digests.check, trigger, id="digest")

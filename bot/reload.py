@@ -19,7 +19,6 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.catalog import Catalog
 from bot.clock import Clock
-from bot.dispatch import error_code
 from bot.ledger import Ledger, stamp
 from bot.reminders import CHANGE_EVENT, schedule_changes
 from bot.schedule import ScheduleError, load_schedule
@@ -27,6 +26,7 @@ from bot.schedule.model import Session
 from bot.service import ZoneLookup
 from bot.slack.blocks import Reply, change_reply, escape
 from bot.slack.direct import DirectMessages
+from bot.slack.errors import error_code
 from bot.store import Store
 
 log = logging.getLogger(__name__)

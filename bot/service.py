@@ -3,9 +3,11 @@ clock, and returns a Block Kit reply. Knows nothing of Slack's transport."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta, tzinfo
+from datetime import date, time, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
@@ -13,12 +15,21 @@ from bot import agenda
 from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.commands import Command, parse_command
+from bot.digest import parse_channel
 from bot.ledger import Ledger
 from bot.schedule.model import Schedule, Session
 from bot.slack.blocks import Reply, escape, notice, session_detail, session_list
 from bot.store import Store
 
+if TYPE_CHECKING:
+    from bot.digest_poster import DigestPoster
+
 ZoneLookup = Callable[[str], tzinfo | None]
+
+
+def _clock_time(text: str) -> time | None:
+    found = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text.strip())
+    return time(int(found.group(1)), int(found.group(2))) if found else None
 
 
 def sessions_count(count: int) -> str:
@@ -49,6 +60,8 @@ class ConfService:
     viewer_zone: ZoneLookup = lambda user_id: None
     admins: frozenset[str] = frozenset()
     reload: Callable[[str], str] | None = None  # reloads the schedule, returns what happened
+    digests: DigestPoster | None = None
+    digest_changed: Callable[[], None] = lambda: None
 
     # -- entry points -------------------------------------------------------------
 
@@ -377,6 +390,38 @@ class ConfService:
         if self.reload is None:
             return notice("Reloading is not available here.", command_text=command.text)
         return notice(self.reload(f"/conf reload by {user_id}"), command_text=command.text)
+
+    def _digest(self, user_id: str, command: Command) -> Reply:
+        refused = self._admin_only(user_id, command)
+        if refused:
+            return refused
+        if self.digests is None:
+            return notice("The digest is not available here.", command_text=command.text)
+        words = command.argument.split()
+        usage = "Use `/conf digest #channel 08:00`, `/conf digest off` or `/conf digest now`."
+        if not words:
+            channel = self.digests.channel()
+            state = f"<#{escape(channel)}> at {self.digests.at():%H:%M}" if channel else "off"
+            return notice(f"The daily digest: *{state}* (venue time).", command_text=command.text, detail=usage)
+        if words[0].casefold() == "off":
+            self.digests.configure(None)
+            self.digest_changed()
+            return notice("The daily digest is *off*.", command_text=command.text, detail=usage)
+        if words[0].casefold() == "now":
+            return notice(escape(self.digests.post_now()), command_text=command.text)
+        channel = parse_channel(words[0])
+        at = _clock_time(words[1]) if len(words) == 2 else None
+        if channel is None or at is None:
+            return notice(
+                f"I did not understand `{escape(command.argument)}`.", command_text=command.text, detail=usage
+            )
+        self.digests.configure(channel, at)
+        self.digest_changed()
+        return notice(
+            f"The daily digest goes to <#{channel}> at *{at:%H:%M}* (venue time) on each conference day.",
+            command_text=command.text,
+            detail="Invite me to that channel if it is private: `/invite @confbot`.",
+        )
 
     def _stats(self, user_id: str, command: Command) -> Reply:
         refused = self._admin_only(user_id, command)

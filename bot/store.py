@@ -66,11 +66,29 @@ def _m004_notices(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m005_digests(db: sqlite_utils.Database) -> None:
+    db["digests"].create(
+        {
+            "day": str,  # venue-local date, YYYY-MM-DD
+            "status": str,  # claimed, posted, skipped, failed
+            "claimed_by": str,
+            "claimed_at": str,
+            "channel": str,
+            "ts": str,
+            "error": str,
+        },
+        pk="day",
+        not_null={"status"},
+        if_not_exists=True,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_subscriptions,
     _m002_settings,
     _m003_reminders,
     _m004_notices,
+    _m005_digests,
 ]
 
 

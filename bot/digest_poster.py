@@ -1,0 +1,229 @@
+"""Posting the daily digest: once a day, whatever restarts or second processes do.
+
+The `digests` table holds one row per venue-local day. A process claims the day in a
+write transaction; a claim whose process stopped beating is taken over after checking
+the channel's history for the day's digest (by its metadata). A digest missed while the
+bot was down is posted late if the day's first session has not started, else skipped.
+`not_in_channel` and `channel_not_found` fail the day and tell the admins once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from apscheduler.triggers.cron import CronTrigger
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.digest import DIGEST_EVENT, build_digest, first_session_start
+from bot.ledger import stamp
+from bot.slack.blocks import Reply, escape
+from bot.slack.direct import DirectMessages
+from bot.slack.errors import error_code
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
+
+
+def digest_trigger(at: time, zone) -> CronTrigger:
+    """Every day at `at` venue-local time; APScheduler keeps it right across DST."""
+    return CronTrigger(hour=at.hour, minute=at.minute, timezone=zone)
+
+
+@dataclass
+class DigestPoster:
+    store: Store
+    catalog: Catalog
+    client: WebClient
+    direct: DirectMessages
+    clock: Clock
+    worker: str
+    default_channel: str | None
+    default_time: time
+    admins: frozenset[str] = frozenset()
+    lease: timedelta = timedelta(seconds=30)
+
+    # -- settings (admins change them with /conf digest) --------------------------
+
+    def channel(self) -> str | None:
+        stored = self.store.setting("digest_channel")
+        return (stored or None) if stored is not None else self.default_channel
+
+    def at(self) -> time:
+        stored = self.store.setting("digest_time")
+        return time.fromisoformat(stored) if stored else self.default_time
+
+    def configure(self, channel: str | None, at: time | None = None) -> None:
+        self.store.set_setting("digest_channel", channel or "")
+        if at is not None:
+            self.store.set_setting("digest_time", at.strftime("%H:%M"))
+
+    # -- the daily check ----------------------------------------------------------
+
+    def check(self) -> str:
+        """Post today's digest if it is due and not posted; say what happened."""
+        schedule = self.catalog.current.schedule
+        now = self.clock.now()
+        today = now.astimezone(schedule.zone).date()
+        channel = self.channel()
+        if not channel:
+            return "the digest is off"
+        sessions = schedule.on_day(today)
+        if not sessions:
+            return f"no sessions on {today.isoformat()}"
+        due = datetime.combine(today, self.at(), tzinfo=schedule.zone)
+        if now < due:
+            return f"not yet: due {due:%H:%M %Z}"
+        return self._post_day(today, channel, late_limit=first_session_start(sessions))
+
+    def post_now(self) -> str:
+        """`/conf digest now`: today's digest at once (still only once a day)."""
+        schedule = self.catalog.current.schedule
+        today = self.clock.now().astimezone(schedule.zone).date()
+        channel = self.channel()
+        if not channel:
+            return "The digest is off: set a channel first with `/conf digest #channel 08:00`."
+        if not schedule.on_day(today):
+            return f"There are no sessions today ({today:%A} {today.day} {today:%B}), so there is no digest."
+        return self._post_day(today, channel, late_limit=None)
+
+    def _post_day(self, day: date, channel: str, late_limit: datetime | None) -> str:
+        claim = self._claim(day)
+        if claim == "done":
+            row = self._row(day)
+            return f"today's digest was already {row['status']}" + (
+                f" in <#{row['channel']}>" if row["channel"] else ""
+            )
+        if claim == "busy":
+            return "another process is posting today's digest"
+        if claim == "recover" and self._already_posted(day, channel):
+            return "today's digest was already posted (found in the channel after a restart)"
+        if late_limit is not None and self.clock.now() >= late_limit:
+            self._finish(day, "skipped", error="the bot was down at digest time and the first session had started")
+            return "skipped: the day's first session had already started"
+        return self._post(day, channel)
+
+    def _claim(self, day: date) -> str:
+        """'new' or 'recover' (ours now), 'busy' (a live process has it), 'done'."""
+        now = self.clock.now()
+        connection = self.store.db.conn
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            row = connection.execute(
+                "SELECT status, claimed_by FROM digests WHERE day = ?", [day.isoformat()]
+            ).fetchone()
+            if row is None:
+                connection.execute(
+                    "INSERT INTO digests (day, status, claimed_by, claimed_at) VALUES (?, 'claimed', ?, ?)",
+                    [day.isoformat(), self.worker, stamp(now)],
+                )
+                outcome = "new"
+            elif row[0] != "claimed":
+                outcome = "done"
+            elif row[1] == self.worker:
+                outcome = "recover"
+            else:
+                alive = connection.execute(
+                    "SELECT 1 FROM workers WHERE id = ? AND heartbeat_at >= ?", [row[1], stamp(now - self.lease)]
+                ).fetchone()
+                if alive:
+                    outcome = "busy"
+                else:
+                    connection.execute(
+                        "UPDATE digests SET claimed_by = ?, claimed_at = ? WHERE day = ?",
+                        [self.worker, stamp(now), day.isoformat()],
+                    )
+                    outcome = "recover"
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        return outcome
+
+    def _already_posted(self, day: date, channel: str) -> bool:
+        try:
+            history = self.client.conversations_history(channel=channel, limit=200, include_all_metadata=True)
+        except (SlackApiError, SlackClientError, OSError):
+            return False
+        for message in history.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if (
+                metadata.get("event_type") == DIGEST_EVENT
+                and (metadata.get("event_payload") or {}).get("date") == day.isoformat()
+            ):
+                self._finish(day, "posted", channel=channel, ts=message.get("ts"))
+                return True
+        return False
+
+    def _post(self, day: date, channel: str) -> str:
+        schedule = self.catalog.current.schedule
+        sessions = schedule.on_day(day)
+        counts = self.store.subscription_counts(s.id for s in sessions)
+        digest = build_digest(day, sessions, schedule.zone, counts, schedule.title)
+        first, *rest = digest.messages
+        try:
+            response = self.client.chat_postMessage(
+                channel=channel, text=first.text, blocks=first.blocks, metadata=digest.metadata, unfurl_links=False
+            )
+            ts = response.get("ts")
+            for part in rest:
+                self.client.chat_postMessage(
+                    channel=channel, thread_ts=ts, text=part.text, blocks=part.blocks, unfurl_links=False
+                )
+        except SlackApiError as problem:
+            code = error_code(problem)
+            if code in CHANNEL_ERRORS:
+                self._finish(day, "failed", channel=channel, error=code)
+                self._tell_admins(channel, code)
+                return f"failed: {code} (the admins were told how to fix it)"
+            self._release(day)
+            log.warning("digest for %s not posted (%s); will try again", day, code)
+            return f"not posted ({code}); will try again"
+        except (SlackClientError, OSError) as problem:
+            self._release(day)
+            log.warning("digest for %s not posted (%s); will try again", day, problem)
+            return "not posted (connection error); will try again"
+        self._finish(day, "posted", channel=channel, ts=ts)
+        return f"posted to <#{channel}> ({len(digest.messages)} message{'s' if len(digest.messages) != 1 else ''})"
+
+    def _finish(self, day: date, status: str, **fields: str | None) -> None:
+        with self.store.db.conn:
+            self.store.db.execute(
+                "UPDATE digests SET status = ?, channel = ?, ts = ?, error = ? WHERE day = ?",
+                [status, fields.get("channel"), fields.get("ts"), fields.get("error"), day.isoformat()],
+            )
+
+    def _release(self, day: date) -> None:
+        with self.store.db.conn:
+            self.store.db.execute(
+                "DELETE FROM digests WHERE day = ? AND status = 'claimed' AND claimed_by = ?",
+                [day.isoformat(), self.worker],
+            )
+
+    def _row(self, day: date) -> dict:
+        row = self.store.db.execute("SELECT status, channel FROM digests WHERE day = ?", [day.isoformat()]).fetchone()
+        return {"status": row[0], "channel": row[1]} if row else {"status": "unknown", "channel": None}
+
+    def _tell_admins(self, channel: str, code: str) -> None:
+        with self.store.db.conn:
+            first = self.store.db.execute(
+                "INSERT OR IGNORE INTO notices (user_id, session_id, kind, detail, sent_at) VALUES (?, ?, ?, ?, ?)",
+                ["admins", "", "digest_error", f"{channel}:{code}", stamp(self.clock.now())],
+            ).rowcount
+        if not first:
+            return  # told once already
+        how = (
+            f"I could not post the daily digest to <#{escape(channel)}>: `{escape(code)}`. "
+            "Invite me there with `/invite @confbot`, or choose another channel with `/conf digest #channel 08:00`."
+        )
+        reply = Reply(text=how, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": how}}])
+        for admin in sorted(self.admins):
+            try:
+                self.direct.post(admin, reply)
+            except (SlackApiError, SlackClientError, OSError) as problem:
+                log.warning("could not tell admin %s about the digest: %s", admin, error_code(problem))
