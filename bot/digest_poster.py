@@ -27,6 +27,7 @@ from bot.slack.errors import error_code
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+ON_TIME = timedelta(minutes=2)
 CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
 
 
@@ -79,7 +80,10 @@ class DigestPoster:
         due = datetime.combine(today, self.at(), tzinfo=schedule.zone)
         if now < due:
             return f"not yet: due {due:%H:%M %Z}"
-        return self._post_day(today, channel, late_limit=first_session_start(sessions))
+        # On time, it goes out even as the first talk starts; late (the bot was down),
+        # only while the day's first session has not started.
+        late = now - due > ON_TIME
+        return self._post_day(today, channel, late_limit=first_session_start(sessions) if late else None)
 
     def post_now(self) -> str:
         """`/conf digest now`: today's digest at once (still only once a day)."""
