@@ -89,10 +89,12 @@ def run_console(config: Config, at: str | None, speed: float, user_tz: str | Non
                 "app_token": "",
                 "api_url": standin.api_url,
                 "database_path": database,
+                "admin_user_ids": config.admin_user_ids | {CONSOLE_USER},  # you are the organiser here
             }
         )
         bot = build_bot(console_config, clock=clock)
         console = Console(bot, standin, out)
+        bot.start_jobs()  # reminders and digests print as they fall due on the console's clock
         zone = getattr(schedule.zone, "key", schedule.zone)
         print(f"confbot console: {schedule.title or config.schedule_path} ({len(schedule)} sessions, {zone})", file=out)
         print(f"clock starts {start:%a %Y-%m-%d %H:%M} venue time, speed x{speed:g}. Type /conf help.\n", file=out)
@@ -100,6 +102,7 @@ def run_console(config: Config, at: str | None, speed: float, user_tz: str | Non
         for line in lines:
             if line.strip() and not line.lstrip().startswith("#"):
                 console.command(line)
+        bot.close()
         if temporary:
             temporary.cleanup()
     return 0

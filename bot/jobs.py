@@ -19,8 +19,9 @@ def start_jobs(bot) -> BackgroundScheduler:
                       id="heartbeat", next_run_time=now)  # fmt: skip
     scheduler.add_job(bot.reloader.check_file, "interval", seconds=5, id="schedule-file")
     # The digest: on the minute by cron in the venue's zone, and a catch-up check each
-    # minute (after a start, or when the time was changed) that posts late or skips.
-    scheduler.add_job(bot.digests.check, "interval", seconds=60, id="digest-catch-up", next_run_time=now)
+    # tick (after a start, or when the time was changed) that posts late or skips.
+    scheduler.add_job(bot.digests.check, "interval", seconds=config.reminder_tick_seconds, id="digest-catch-up",
+                      next_run_time=now)  # fmt: skip
     schedule_digest(scheduler, bot)
     scheduler.start()
     return scheduler

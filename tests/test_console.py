@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 from tests.conftest import REPO
 
@@ -46,3 +47,33 @@ def test_console_bad_at_is_a_clear_error():
     assert result.returncode == 2
     assert result.stderr.startswith("confbot console:")
     assert "Traceback" not in result.stderr
+
+
+def test_console_prints_reminders_and_digests_as_they_fall_due():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_PATH"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console", "--at", "2022-10-24 10:29:30", "--speed", "120"],
+        cwd=REPO,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        process.stdin.write("/conf sub 1Auyq\n/conf digest <#C0CONF|conference> 10:33\n")
+        process.stdin.flush()
+        seen, deadline = [], time.monotonic() + 30
+        while time.monotonic() < deadline:  # the console's clock runs 120x: a few real seconds
+            line = process.stdout.readline()
+            seen.append(line)
+            if "(message to C0CONF)" in "".join(seen) and "Monday 24 October — 7 sessions" in "".join(seen):
+                break
+        out = "".join(seen)
+        assert "(message to UCONSOLE)\n:alarm_clock: Starts in" in out
+        assert "Extending Cilium with eBPF for Exposing HTTP/1 Golden Metrics" in out
+        assert "(message to C0CONF)" in out and "Monday 24 October — 7 sessions" in out
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
+    assert process.returncode == 0
