@@ -102,3 +102,27 @@ def test_secrets_never_appear_in_the_config_repr():
     config = Config.from_env({"SLACK_BOT_TOKEN": "xoxb-secret-value", "SLACK_SIGNING_SECRET": "sssh"})
     assert "xoxb-secret-value" not in repr(config) and "sssh" not in repr(config)
     assert config.reminder_minutes == 10 and config.port == 3000 and config.digest_time.hour == 8
+
+
+def test_serve_with_an_app_token_connects_in_socket_mode_through_slack_api_url(tmp_path):
+    with SlackStandIn() as standin:
+        env = base_env(
+            SLACK_BOT_TOKEN="xoxb-e2e",
+            SLACK_APP_TOKEN="xapp-1-e2e",
+            SLACK_API_URL=standin.api_url,
+            DATABASE_PATH=str(tmp_path / "socket.db"),
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            calls = standin.wait_for("apps.connections.open", timeout=30)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    assert calls, "Socket Mode never asked for a connection"
+    assert calls[0].authorization == "Bearer xapp-1-e2e"  # the app-level token opens the socket

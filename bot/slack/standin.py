@@ -25,6 +25,7 @@ class Call:
     params: dict
     path: str
     at: float = field(default_factory=time.time)
+    authorization: str = ""
 
 
 @dataclass
@@ -182,7 +183,7 @@ class SlackStandIn:
                     self._send(404, {"ok": False, "error": "unknown_method"}, {})
                     return
                 method = self.path[len("/api/") :]
-                standin._record(Call(method, params, self.path))
+                standin._record(Call(method, params, self.path, authorization=self.headers.get("Authorization", "")))
                 if standin.delays.get(method):  # accepted, but the answer is slow: like Slack under load
                     time.sleep(standin.delays[method])
                 status, body, headers = standin._answer(method, params)
