@@ -105,14 +105,16 @@ class ReminderDispatcher:
         mine = self.ledger.owned(self.worker, [row.id for batch in work for row in batch])
         work = [batch for batch in work if all(row.id in mine for row in batch)]  # others took over: theirs now
         delivered: list[tuple[list[int], str, str | None]] = []
-        if len(work) == 1:
-            self._send(work[0], report, delivered)
-        else:
-            for _ in self._executor().map(lambda batch: self._send(batch, report, delivered), work):
-                pass
-        # One transaction for every delivery of the tick; a crash before it leaves rows
-        # claimed, and the takeover finds them in the DMs' history.
-        self.ledger.finish_sent(self.worker, delivered, self.clock.now())
+        try:
+            if len(work) == 1:
+                self._send(work[0], report, delivered)
+            else:
+                for _ in self._executor().map(lambda batch: self._send(batch, report, delivered), work):
+                    pass
+        finally:
+            # One transaction for every delivery of the tick; a crash before it leaves
+            # rows claimed, and the takeover finds them in the DMs' history.
+            self.ledger.finish_sent(self.worker, delivered, self.clock.now())
 
     def _wait_until(self, due: datetime) -> None:
         delay = (due - self.clock.now()).total_seconds()
@@ -126,7 +128,8 @@ class ReminderDispatcher:
         try:
             delivered = reminder_ids_in(self.direct.history(user_id))
         except (SlackApiError, SlackClientError, OSError) as problem:
-            self._release(ids, f"history check failed: {error_code(problem)}", report)
+            # Unknown either way: never send blind. Check again on a later tick.
+            self._release(ids, f"history check failed: {error_code(problem)}", report, uncertain=True)
             return
         done = [row for row in batch if row.id in delivered]
         if done:
@@ -138,15 +141,31 @@ class ReminderDispatcher:
             self._dispatch(remaining, self.clock.now(), report)
 
     def _send(self, batch: list[Due], report: TickReport, delivered: list) -> None:
-        ids = [row.id for row in batch]
         self._wait_until(batch[0].due_at)
         schedule = self.catalog.current.schedule
-        sessions = [schedule.get(row.session_id) for row in batch]
+        gone = [row for row in batch if schedule.get(row.session_id) is None]  # a reload removed it meanwhile
+        if gone:
+            self.ledger.finish(
+                self.worker, [r.id for r in gone], "cancelled", self.clock.now(), error="session removed"
+            )
+            self._count(report, cancelled=len(gone))
+            batch = [row for row in batch if row not in gone]
+            if not batch:
+                return
+        ids = [row.id for row in batch]
         user_id = batch[0].user_id
         try:
             reply = reminder_reply(
-                sessions, venue=schedule.zone, viewer=self.viewer_zone(user_id), now=self.clock.now()
+                [schedule.get(row.session_id) for row in batch],
+                venue=schedule.zone,
+                viewer=self.viewer_zone(user_id),
+                now=self.clock.now(),
             )
+        except Exception:  # nothing was sent: safe to plan again
+            log.exception("could not build reminder %s", ids)
+            self._release(ids, "could not build the message", report)
+            return
+        try:
             channel, response = self.direct.post(user_id, reply, reminder_metadata(batch))
         except SlackApiError as problem:
             code = error_code(problem)
@@ -154,18 +173,19 @@ class ReminderDispatcher:
                 log.warning("reminder %s for %s failed for good: %s", ids, user_id, code)
                 self.ledger.finish(self.worker, ids, "failed", self.clock.now(), error=code)
                 self._count(report, failed=len(ids))
-            else:
-                self._release(ids, code, report)
+            else:  # Slack said no: not delivered. A 5xx might have been, so check first.
+                self._release(ids, code, report, uncertain=problem.response.status_code >= 500)
             return
-        except (SlackClientError, OSError) as problem:
-            self._release(ids, f"{type(problem).__name__}: {problem}", report)
+        except Exception as problem:  # a timeout or a dropped connection: it may have arrived
+            log.warning("reminder %s for %s: %s; will check the DM before sending again", ids, user_id, problem)
+            self._release(ids, f"{type(problem).__name__}: {problem}", report, uncertain=True)
             return
         with self._report_lock:
             delivered.append((ids, channel, response.get("ts")))
         self._count(report, sent=len(ids), messages=1)
 
-    def _release(self, ids: list[int], error: str, report: TickReport) -> None:
-        failed = self.ledger.release(self.worker, ids, error)
+    def _release(self, ids: list[int], error: str, report: TickReport, uncertain: bool = False) -> None:
+        failed = self.ledger.release(self.worker, ids, error, self.clock.now(), uncertain=uncertain)
         if failed:
             log.warning("reminders %s failed after repeated errors: %s", failed, error)
         self._count(report, failed=len(failed), retried=len(ids) - len(failed))

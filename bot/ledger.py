@@ -17,7 +17,7 @@ from bot.schedule.model import Schedule, Session
 from bot.store import Store
 
 OFF = -1  # remind_minutes value meaning "no reminders for me"
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 8  # with retries spaced 2, 4, … 60 s apart: about four minutes of Slack trouble
 
 
 def stamp(moment: datetime) -> str:
@@ -76,11 +76,11 @@ class Ledger:
         minutes = self.lead_minutes(user_id)
         if minutes is None:
             return 0
-        rows = [(user_id, s.id, stamp(due_time(s, minutes))) for s in sessions]
+        rows = [(user_id, s.id, stamp(due_time(s, minutes)), stamp(s.start)) for s in sessions]
         with self.db.conn:
             cursor = self.db.conn.executemany(
-                "INSERT OR IGNORE INTO reminders (user_id, session_id, due_at, status, attempts) "
-                "VALUES (?, ?, ?, 'planned', 0)",
+                "INSERT OR IGNORE INTO reminders (user_id, session_id, due_at, session_start, status, attempts) "
+                "VALUES (?, ?, ?, ?, 'planned', 0)",
                 rows,
             )
         return cursor.rowcount
@@ -117,20 +117,24 @@ class Ledger:
             rows = connection.execute(
                 "UPDATE reminders SET status = 'claimed', claimed_by = ?, claimed_at = ? "
                 "WHERE id IN (SELECT id FROM reminders WHERE status = 'planned' AND due_at <= ? "
+                "AND (retry_at IS NULL OR retry_at <= ?) "
                 "ORDER BY due_at, id LIMIT ?) RETURNING id, user_id, session_id, due_at",
-                [worker, stamp(now), stamp(now), limit],
+                [worker, stamp(now), stamp(now), stamp(now), limit],
             ).fetchall()
         return sorted((_due(r) for r in rows), key=lambda d: (d.due_at, d.id))
 
     def take_over_stale(self, worker: str, now: datetime, lease: timedelta) -> list[Due]:
-        """Claims held by processes that stopped beating for longer than `lease`."""
+        """Rows whose delivery nobody can vouch for, to be checked against the DM's
+        history: claims of processes that stopped beating for longer than `lease`, and
+        rows marked uncertain (a send that timed out, a history check that failed)."""
         with self._immediate() as connection:
             rows = connection.execute(
-                "UPDATE reminders SET claimed_by = ?, claimed_at = ? "
-                "WHERE status = 'claimed' AND claimed_by != ? "
-                "AND claimed_by NOT IN (SELECT id FROM workers WHERE heartbeat_at >= ?) "
+                "UPDATE reminders SET status = 'claimed', claimed_by = ?, claimed_at = ? "
+                "WHERE (status = 'claimed' AND claimed_by != ? "
+                "AND claimed_by NOT IN (SELECT id FROM workers WHERE heartbeat_at >= ?)) "
+                "OR (status = 'uncertain' AND (retry_at IS NULL OR retry_at <= ?)) "
                 "RETURNING id, user_id, session_id, due_at",
-                [worker, stamp(now), worker, stamp(now - lease)],
+                [worker, stamp(now), worker, stamp(now - lease), stamp(now)],
             ).fetchall()
         return sorted((_due(r) for r in rows), key=lambda d: (d.due_at, d.id))
 
@@ -164,19 +168,29 @@ class Ledger:
                 [status, stamp(now), fields.get("channel"), fields.get("ts"), fields.get("error"), *ids, worker],
             )
 
-    def release(self, worker: str, ids: list[int], error: str) -> list[int]:
-        """Put rows back for a later tick; rows out of attempts fail. Returns the failed ids."""
+    def release(self, worker: str, ids: list[int], error: str, now: datetime, uncertain: bool = False) -> list[int]:
+        """Give rows back for a later try, spaced out: `planned` when Slack said no (not
+        delivered), `uncertain` when nobody knows (checked against the DM before any
+        resend). Rows out of attempts fail. Returns the failed ids."""
         marks = ",".join("?" * len(ids))
+        retry_status = "uncertain" if uncertain else "planned"
         with self.db.conn:
-            self.db.execute(
-                f"UPDATE reminders SET status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'planned' END, "
-                f"claimed_by = NULL, attempts = attempts + 1, error = ? WHERE id IN ({marks}) AND claimed_by = ?",
-                [MAX_ATTEMPTS, error, *ids, worker],
-            )
-            failed = self.db.execute(
-                f"SELECT id FROM reminders WHERE id IN ({marks}) AND status = 'failed'", ids
+            rows = self.db.execute(
+                f"SELECT id, attempts FROM reminders WHERE id IN ({marks}) AND claimed_by = ?", [*ids, worker]
             ).fetchall()
-        return [row[0] for row in failed]
+            failed = []
+            for row_id, attempts in rows:
+                tries = (attempts or 0) + 1
+                status = "failed" if tries >= MAX_ATTEMPTS else retry_status
+                retry_at = stamp(now + timedelta(seconds=min(60, 2**tries)))
+                self.db.execute(
+                    "UPDATE reminders SET status = ?, claimed_by = NULL, attempts = ?, error = ?, retry_at = ? "
+                    "WHERE id = ?",
+                    [status, tries, error, retry_at, row_id],
+                )
+                if status == "failed":
+                    failed.append(row_id)
+        return failed
 
     # -- reporting ----------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.schedule.model import Schedule, Session
 
@@ -29,7 +29,9 @@ class Due:
 
 
 def due_time(session: Session, lead_minutes: int) -> datetime:
-    return session.start - timedelta(minutes=lead_minutes)
+    """In UTC: subtracting in the venue's zone would count wall-clock minutes, wrong
+    across a DST change."""
+    return session.start.astimezone(UTC) - timedelta(minutes=lead_minutes)
 
 
 @dataclass(frozen=True)

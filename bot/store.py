@@ -83,12 +83,23 @@ def _m005_digests(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m006_reminder_session_start(db: sqlite_utils.Database) -> None:
+    # One reminder per (user, session, session start): a new lead time moves a planned
+    # reminder but never repeats one already sent; a session that moves gets a new one.
+    # retry_at spaces out retries after Slack errors.
+    db["reminders"].add_column("session_start", str)
+    db["reminders"].add_column("retry_at", str)
+    db.execute("DROP INDEX IF EXISTS idx_reminders_user_id_session_id_due_at")
+    db["reminders"].create_index(["user_id", "session_id", "session_start"], unique=True, if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_subscriptions,
     _m002_settings,
     _m003_reminders,
     _m004_notices,
     _m005_digests,
+    _m006_reminder_session_start,
 ]
 
 

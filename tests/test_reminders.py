@@ -6,16 +6,18 @@ In-process: a ManualClock, the real SQLite ledger, the stand-in Web API over HTT
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.bootstrap import build_bot
 from bot.clock import ManualClock
 from bot.config import Config
-from bot.dispatch import ReminderDispatcher
+from bot.dispatch import ReminderDispatcher, TickReport
 from bot.ledger import stamp
-from bot.reminders import reminder_metadata
+from bot.reminders import due_time, reminder_metadata
+from bot.schedule.model import Schedule, Session
 from bot.slack.standin import SlackStandIn
 from tests.conftest import SEED
 from tests.slackkit import DETROIT, all_text
@@ -169,7 +171,7 @@ def test_429_honours_retry_after_and_then_sends(tmp_path, standin):
     assert ledger_rows(bot)[0]["status"] == "sent"
 
 
-def test_server_errors_retry_then_wait_for_the_next_tick(tmp_path, standin):
+def test_server_errors_retry_then_check_the_dm_before_sending_again(tmp_path, standin):
     bot, clock = make_bot(tmp_path, standin)
     bot.service.handle("U1", "sub 1Auyq")
     clock.set(at("2022-10-24T10:30"))
@@ -178,9 +180,81 @@ def test_server_errors_retry_then_wait_for_the_next_tick(tmp_path, standin):
     report = bot.dispatcher.tick()
     assert (report.sent, report.retried) == (0, 1)
     row = ledger_rows(bot)[0]
-    assert (row["status"], row["attempts"]) == ("planned", 1)
-    assert bot.dispatcher.tick().sent == 1
+    assert (row["status"], row["attempts"]) == ("uncertain", 1)  # a 5xx may have been delivered
+    assert bot.dispatcher.tick().sent == 0  # retries are spaced out
+    clock.advance(timedelta(seconds=3))
+    report = bot.dispatcher.tick()
+    assert (report.recovered, report.sent) == (0, 1)
+    assert standin.calls_to("conversations.history")  # checked before sending again
     assert ledger_rows(bot)[0]["status"] == "sent"
+    assert len([c for c in standin.calls_to("chat.postMessage") if c.delivered]) == 1
+
+
+def test_a_send_that_timed_out_after_slack_took_it_is_not_sent_again(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin)
+    bot.service.handle("U1", "sub 1Auyq")
+    clock.set(at("2022-10-24T10:30"))
+    real_post = bot.dispatcher.direct.post
+
+    def post_then_lose_the_answer(*args, **kwargs):
+        real_post(*args, **kwargs)
+        raise TimeoutError("read timed out")
+
+    bot.dispatcher.direct.post = post_then_lose_the_answer
+    assert bot.dispatcher.tick().retried == 1
+    bot.dispatcher.direct.post = real_post
+    clock.advance(timedelta(seconds=3))
+    assert bot.dispatcher.tick().recovered == 1
+    assert len(reminder_posts(standin)) == 1
+    assert ledger_rows(bot)[0]["status"] == "sent"
+
+
+def test_failed_history_check_never_sends_blind(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin, reminder_lease_seconds=30)
+    bot.service.handle("U1", "sub 1Auyq")
+    clock.set(at("2022-10-24T10:30"))
+    dead = ReminderDispatcher(bot.ledger, bot.catalog, bot.dispatcher.direct, clock, lambda u: None, worker="dead")
+    dead.beat()
+    [row] = bot.ledger.claim_due("dead", clock.now())
+    bot.client.chat_postMessage(channel="U1", text="reminder", metadata=reminder_metadata([row]))
+    clock.advance(timedelta(seconds=31))
+    standin.fail_next("conversations.history", 200, {"ok": False, "error": "missing_scope"})
+    report = bot.dispatcher.tick()
+    assert report.sent == 0 and ledger_rows(bot)[0]["status"] == "uncertain"
+    clock.advance(timedelta(seconds=3))
+    assert bot.dispatcher.tick().recovered == 1
+    assert len(reminder_posts(standin)) == 1
+
+
+def test_new_lead_time_after_a_reminder_was_sent_does_not_repeat_it(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin)
+    bot.service.handle("U1", "sub 1Auyq")
+    clock.set(at("2022-10-24T10:30"))
+    assert bot.dispatcher.tick().sent == 1
+    bot.service.handle("U1", "remind 5")
+    clock.set(at("2022-10-24T10:35"))
+    assert bot.dispatcher.tick().sent == 0
+    assert len(reminder_posts(standin)) == 1
+
+
+def test_session_removed_while_its_reminder_waits_is_cancelled_not_stuck(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin)
+    bot.service.handle("U1", "sub 1Auyq")
+    clock.set(at("2022-10-24T10:30"))
+    [row] = bot.ledger.claim_due(bot.dispatcher.worker, clock.now())
+    schedule = bot.catalog.current.schedule
+    bot.catalog.replace(Schedule(tuple(s for s in schedule if s.id != "1Auyq"), schedule.zone), "test", clock.now())
+    report = TickReport()
+    bot.dispatcher._send([row], report, delivered=[])  # the reload landed while _send waited for the due second
+    assert report.cancelled == 1
+    assert ledger_rows(bot)[0]["status"] == "cancelled"
+
+
+def test_dst_due_time_is_counted_in_real_minutes():
+    berlin = ZoneInfo("Europe/Berlin")
+    start = datetime(2023, 3, 26, 3, 5, tzinfo=berlin)  # 01:05 UTC, just after clocks went forward
+    session = Session(id="x", title="t", start=start, end=start)
+    assert due_time(session, 10) == datetime(2023, 3, 26, 0, 55, tzinfo=UTC)
 
 
 def test_permanent_error_fails_the_row_once_and_never_retries(tmp_path, standin, caplog):

@@ -26,6 +26,7 @@ class Call:
     path: str
     at: float = field(default_factory=time.time)
     authorization: str = ""
+    delivered: bool = False  # a post Slack accepted (and so shows in history)
 
 
 @dataclass
@@ -95,7 +96,7 @@ class SlackStandIn:
 
     # -- answering ----------------------------------------------------------------
 
-    def _answer(self, method: str, params: dict) -> tuple[int, dict, dict]:
+    def _answer(self, method: str, params: dict, call: Call | None = None) -> tuple[int, dict, dict]:
         with self._lock:
             queued = self._failures.get(method)
             if queued:
@@ -128,13 +129,16 @@ class SlackStandIn:
             channel = str(params.get("channel", ""))
             if channel.startswith(("U", "W")):  # posting to a user ID lands in their DM with the bot
                 channel = "D" + channel
+            if call is not None:
+                call.delivered = True
             return 200, {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts, **params}}, {}
         if method == "conversations.history":
             channel = params.get("channel")
             messages = [
                 {"ts": str(i), **c.params}
                 for i, c in enumerate(self.calls_to("chat.postMessage"))
-                if c.params.get("channel") in (channel, channel[1:] if channel.startswith("D") else None)
+                if c.delivered
+                and c.params.get("channel") in (channel, channel[1:] if channel.startswith("D") else None)
             ]
             return 200, {"ok": True, "messages": list(reversed(messages)), "has_more": False}, {}
         return 200, {"ok": True}, {}
@@ -183,10 +187,11 @@ class SlackStandIn:
                     self._send(404, {"ok": False, "error": "unknown_method"}, {})
                     return
                 method = self.path[len("/api/") :]
-                standin._record(Call(method, params, self.path, authorization=self.headers.get("Authorization", "")))
+                call = Call(method, params, self.path, authorization=self.headers.get("Authorization", ""))
+                standin._record(call)
+                status, body, headers = standin._answer(method, params, call)
                 if standin.delays.get(method):  # accepted, but the answer is slow: like Slack under load
                     time.sleep(standin.delays[method])
-                status, body, headers = standin._answer(method, params)
                 self._send(status, body, headers)
 
             def _send(self, status: int, body: dict, headers: dict) -> None:
