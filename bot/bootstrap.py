@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.app import build_app
 from bot.catalog import Catalog
 from bot.clock import Clock, SystemClock
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.digest_poster import DigestPoster
 from bot.dispatch import ReminderDispatcher
 from bot.ledger import Ledger
@@ -89,7 +90,12 @@ def build_bot(config: Config, clock: Clock | None = None, client: WebClient | No
     for warning in warnings:
         log.warning("%s", warning)
     catalog = Catalog(schedule, str(config.schedule_path), clock.now())
-    store = Store(config.database_path, clock=clock.now)
+    try:
+        store = Store(config.database_path, clock=clock.now)
+    except (sqlite3.Error, OSError) as problem:
+        raise ConfigError(
+            f"DATABASE_PATH: cannot use {str(config.database_path)!r} as a database ({problem})"
+        ) from None
     client = client or web_client(config)
     zones = UserZones(client, clock.now)
     ledger = Ledger(store, config.reminder_minutes)

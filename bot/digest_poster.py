@@ -10,7 +10,8 @@ bot was down is posted late if the day's first session has not started, else ski
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
@@ -48,6 +49,8 @@ class DigestPoster:
     default_time: time
     admins: frozenset[str] = frozenset()
     lease: timedelta = timedelta(seconds=30)
+    # The cron job, the catch-up job and `/conf digest now` may run at once in this process.
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- settings (admins change them with /conf digest) --------------------------
 
@@ -83,7 +86,8 @@ class DigestPoster:
         # On time, it goes out even as the first talk starts; late (the bot was down),
         # only while the day's first session has not started.
         late = now - due > ON_TIME
-        return self._post_day(today, channel, late_limit=first_session_start(sessions) if late else None)
+        with self._lock:
+            return self._post_day(today, channel, late_limit=first_session_start(sessions) if late else None)
 
     def post_now(self) -> str:
         """`/conf digest now`: today's digest at once (still only once a day)."""
@@ -94,10 +98,11 @@ class DigestPoster:
             return "The digest is off: set a channel first with `/conf digest #channel 08:00`."
         if not schedule.on_day(today):
             return f"There are no sessions today ({today:%A} {today.day} {today:%B}), so there is no digest."
-        return self._post_day(today, channel, late_limit=None)
+        with self._lock:
+            return self._post_day(today, channel, late_limit=None, retry_failed=True)
 
-    def _post_day(self, day: date, channel: str, late_limit: datetime | None) -> str:
-        claim = self._claim(day)
+    def _post_day(self, day: date, channel: str, late_limit: datetime | None, retry_failed: bool = False) -> str:
+        claim = self._claim(day, retry_failed)
         if claim == "done":
             row = self._row(day)
             return f"today's digest was already {row['status']}" + (
@@ -105,15 +110,20 @@ class DigestPoster:
             )
         if claim == "busy":
             return "another process is posting today's digest"
-        if claim == "recover" and self._already_posted(day, channel):
-            return "today's digest was already posted (found in the channel after a restart)"
+        if claim == "recover":
+            found = self._already_posted(day, channel)
+            if found is None:  # unknown either way: never post blind; the claim stays for the next check
+                return "could not check the channel for today's digest; will try again"
+            if found:
+                return "today's digest was already posted (found in the channel after a restart)"
         if late_limit is not None and self.clock.now() >= late_limit:
             self._finish(day, "skipped", error="the bot was down at digest time and the first session had started")
             return "skipped: the day's first session had already started"
         return self._post(day, channel)
 
-    def _claim(self, day: date) -> str:
-        """'new' or 'recover' (ours now), 'busy' (a live process has it), 'done'."""
+    def _claim(self, day: date, retry_failed: bool = False) -> str:
+        """'new' or 'recover' (ours now; recover means check the channel first), 'busy'
+        (a live process has it), 'done'. `retry_failed` takes a failed day back."""
         now = self.clock.now()
         connection = self.store.db.conn
         connection.execute("BEGIN IMMEDIATE")
@@ -125,6 +135,12 @@ class DigestPoster:
                 connection.execute(
                     "INSERT INTO digests (day, status, claimed_by, claimed_at) VALUES (?, 'claimed', ?, ?)",
                     [day.isoformat(), self.worker, stamp(now)],
+                )
+                outcome = "new"
+            elif row[0] == "failed" and retry_failed:
+                connection.execute(
+                    "UPDATE digests SET status = 'claimed', claimed_by = ?, claimed_at = ?, error = NULL WHERE day = ?",
+                    [self.worker, stamp(now), day.isoformat()],
                 )
                 outcome = "new"
             elif row[0] != "claimed":
@@ -149,11 +165,13 @@ class DigestPoster:
             raise
         return outcome
 
-    def _already_posted(self, day: date, channel: str) -> bool:
+    def _already_posted(self, day: date, channel: str) -> bool | None:
+        """Whether the channel holds the day's digest; None when the check failed."""
         try:
             history = self.client.conversations_history(channel=channel, limit=200, include_all_metadata=True)
-        except (SlackApiError, SlackClientError, OSError):
-            return False
+        except (SlackApiError, SlackClientError, OSError) as problem:
+            log.warning("could not read %s to look for the %s digest: %s", channel, day, error_code(problem))
+            return None
         for message in history.get("messages") or []:
             metadata = message.get("metadata") or {}
             if (
@@ -174,25 +192,30 @@ class DigestPoster:
             response = self.client.chat_postMessage(
                 channel=channel, text=first.text, blocks=first.blocks, metadata=digest.metadata, unfurl_links=False
             )
-            ts = response.get("ts")
-            for part in rest:
-                self.client.chat_postMessage(
-                    channel=channel, thread_ts=ts, text=part.text, blocks=part.blocks, unfurl_links=False
-                )
         except SlackApiError as problem:
             code = error_code(problem)
             if code in CHANNEL_ERRORS:
                 self._finish(day, "failed", channel=channel, error=code)
                 self._tell_admins(channel, code)
-                return f"failed: {code} (the admins were told how to fix it)"
-            self._release(day)
+                return f"failed: {escape(code)} (the admins were told how to fix it)"
+            if problem.response.status_code < 500:  # Slack said no: nothing was posted
+                self._release(day)
             log.warning("digest for %s not posted (%s); will try again", day, code)
-            return f"not posted ({code}); will try again"
-        except (SlackClientError, OSError) as problem:
-            self._release(day)
-            log.warning("digest for %s not posted (%s); will try again", day, problem)
-            return "not posted (connection error); will try again"
+            return f"not posted ({escape(code)}); will try again"
+        except Exception as problem:  # it may have been posted: the claim stays, checked next time
+            log.warning("digest for %s: %s; will check the channel before posting again", day, problem)
+            return "not sure it was posted (connection trouble); will check the channel and try again"
+        ts = response.get("ts")
+        # Recorded before the thread: a failed reply never brings the whole digest back.
         self._finish(day, "posted", channel=channel, ts=ts)
+        for number, part in enumerate(rest, start=2):
+            try:
+                self.client.chat_postMessage(
+                    channel=channel, thread_ts=ts, text=part.text, blocks=part.blocks, unfurl_links=False
+                )
+            except Exception as problem:
+                log.warning("digest for %s: thread part %d of %d not posted: %s", day, number, len(rest) + 1, problem)
+                return f"posted to <#{channel}>, but only {number - 1} of {len(rest) + 1} parts (see the log)"
         return f"posted to <#{channel}> ({len(digest.messages)} message{'s' if len(digest.messages) != 1 else ''})"
 
     def _finish(self, day: date, status: str, **fields: str | None) -> None:

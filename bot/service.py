@@ -367,7 +367,7 @@ class ConfService:
             )
         if value in ("off", "none", "0ff", "stop", "no"):
             minutes = None
-        elif value.isdigit() and 0 <= int(value) <= 24 * 60:
+        elif re.fullmatch(r"[0-9]{1,4}", value) and int(value) <= 24 * 60:
             minutes = int(value)
         else:
             return notice(
@@ -408,7 +408,7 @@ class ConfService:
             self.digest_changed()
             return notice("The daily digest is *off*.", command_text=command.text, detail=usage)
         if words[0].casefold() == "now":
-            return notice(escape(self.digests.post_now()), command_text=command.text)
+            return notice(self.digests.post_now(), command_text=command.text)  # its text links the channel
         channel = parse_channel(words[0])
         at = _clock_time(words[1]) if len(words) == 2 else None
         if channel is None or at is None:

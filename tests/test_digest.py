@@ -29,10 +29,11 @@ def session_ids(messages) -> list[str]:
 
 
 def digest_posts(standin) -> list[dict]:
+    """Digests Slack accepted (a refused attempt is not in the channel)."""
     return [
         c.params
         for c in standin.calls_to("chat.postMessage")
-        if (c.params.get("metadata") or {}).get("event_type") == "daily_digest"
+        if c.delivered and (c.params.get("metadata") or {}).get("event_type") == "daily_digest"
     ]
 
 
@@ -249,3 +250,66 @@ def test_digest_commands_for_admins(tmp_path, standin):
     clock.set(at("2022-10-29T07:00"))
     bot.service.handle("UADMIN", "digest <#C0CONF|conference> 07:30")
     assert "no sessions today" in all_text(bot.service.handle("UADMIN", "digest now").as_ephemeral())
+
+
+def test_cron_and_catch_up_at_the_same_moment_post_once(tmp_path, standin):
+    import threading
+
+    bot, _ = make_bot(tmp_path, standin, now="2022-10-24T08:00", digest_channel="C0DIGEST")
+    standin.delays["chat.postMessage"] = 0.2  # keep the first post in flight while the second job runs
+    outcomes = []
+    jobs = [threading.Thread(target=lambda: outcomes.append(bot.digests.check())) for _ in range(2)]
+    for job in jobs:
+        job.start()
+    for job in jobs:
+        job.join(timeout=10)
+    assert len(digest_posts(standin)) == 1
+    assert sorted(o.split(" ")[0] for o in outcomes) == ["posted", "today's"]
+
+
+def test_failed_thread_reply_never_brings_the_whole_digest_back(tmp_path, standin):
+    schedule = many_sessions(120, tracks=3)
+    text = "\n".join(["---", "title: Big day", "date: '2022-10-17'", "timezone: America/Detroit", "---", ""])
+    for session in schedule:
+        text += (f"\n### [{session.title} - {session.speakers[0].name}, Org]({session.url})\n\n"
+                 f"Monday, October 24 • {session.start:%H:%M} - {session.end:%H:%M}\n\nAbstract.\n")  # fmt: skip
+    path = tmp_path / "big.md"
+    path.write_text(text, encoding="utf-8")
+    bot, clock = make_bot(tmp_path, standin, schedule=path, now="2022-10-24T08:00", digest_channel="C0DIGEST")
+    real = bot.client.chat_postMessage
+    calls = []
+
+    def second_fails(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 2:
+            raise TimeoutError("reply lost")
+        return real(**kwargs)
+
+    bot.client.chat_postMessage = second_fails
+    assert "but only 1 of" in bot.digests.check()
+    clock.advance(timedelta(minutes=1))
+    assert bot.digests.check().startswith("today's digest was already posted")
+    assert len(digest_posts(standin)) == 1
+
+
+def test_unreadable_channel_history_never_posts_blind(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin, now="2022-10-24T08:00", digest_channel="C0DIGEST")
+    dead = DigestPoster(
+        bot.store, bot.catalog, bot.client, bot.dispatcher.direct, clock, "dead", "C0DIGEST", time(8, 0)
+    )
+    assert dead._claim(MONDAY) == "new"
+    clock.advance(timedelta(minutes=1))
+    standin.fail_next("conversations.history", 200, {"ok": False, "error": "missing_scope"})
+    assert bot.digests.check() == "could not check the channel for today's digest; will try again"
+    assert digest_posts(standin) == []
+    assert bot.digests.check().startswith("posted")  # the next check can read the channel: nothing there
+    assert len(digest_posts(standin)) == 1
+
+
+def test_digest_now_retries_a_failed_day_and_links_the_channel(tmp_path, standin):
+    bot, _ = make_bot(tmp_path, standin, now="2022-10-24T08:00", digest_channel="C0PRIVATE")
+    standin.fail_next("chat.postMessage", 200, {"ok": False, "error": "not_in_channel"})
+    assert bot.digests.check().startswith("failed: not_in_channel")
+    reply = bot.service.handle("UADMIN", "digest now").as_ephemeral()
+    assert reply["blocks"][0]["text"]["text"].startswith("posted to <#C0PRIVATE>")
+    assert len(digest_posts(standin)) == 1

@@ -82,7 +82,7 @@ def test_subscribing_plans_a_reminder_lead_minutes_before(tmp_path, standin):
 
 def test_bad_lead_time_gets_a_clear_reply(tmp_path, standin):
     bot, _ = make_bot(tmp_path, standin)
-    for value in ("soon", "-5", "99999", "1.5"):
+    for value in ("soon", "-5", "99999", "1.5", "²", "١٢"):
         shown = all_text(bot.service.handle("U1", f"remind {value}").as_ephemeral())
         assert "is not a lead time" in shown and "/conf remind 15" in shown
 

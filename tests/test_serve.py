@@ -126,3 +126,15 @@ def test_serve_with_an_app_token_connects_in_socket_mode_through_slack_api_url(t
             process.wait(timeout=10)
     assert calls, "Socket Mode never asked for a connection"
     assert calls[0].authorization == "Bearer xapp-1-e2e"  # the app-level token opens the socket
+
+
+def test_serve_with_an_unusable_database_path_names_it(tmp_path):
+    env = base_env(
+        SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", DATABASE_PATH=str(tmp_path / "no" / "such" / "dir.db")
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("confbot: DATABASE_PATH: cannot use")

@@ -79,7 +79,6 @@ def test_next_today_tomorrow_and_day(running):
         ("day 2022-11-01", "No sessions on Tuesday 1 November"),
         ("ics", "not available in this version yet"),
         ("remind soon", "is not a lead time"),
-        ("reload", "for the organisers (admins) only"),
         ("stats", "for the organisers (admins) only"),
     ],
 )
@@ -209,3 +208,11 @@ def test_healthz_and_unknown_paths(running):
     assert running.get("/healthz").status == 200
     assert running.get("/calendar/abcdefgh1234.ics").status == 404
     assert running.get("/nope").status == 404
+
+
+def test_reload_answers_at_once_then_through_the_response_url(running):
+    reply = running.conf("reload", user="U1")
+    assert reply.json["text"] == "Working on it…"
+    [answer] = running.standin.wait_for("response_url")
+    assert "for the organisers (admins) only" in answer.params["text"]
+    assert answer.params["response_type"] == "ephemeral"

@@ -1,16 +1,29 @@
-"""The `/conf` slash command: answered in the HTTP response, ephemeral."""
+"""The `/conf` slash command: answered in the HTTP response, ephemeral.
+
+Commands that talk to Slack before they can answer (`reload` notifies subscribers,
+`digest now` posts to a channel) acknowledge at once and answer via `response_url`,
+so Slack's three seconds never run out.
+"""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 
+from bot.commands import parse_command
 from bot.service import ConfService
 
+ANSWER_LATER = {"reload", "digest"}
 
-def conf_command(ack: Ack, command: dict, context: BoltContext) -> None:
+
+def conf_command(ack: Ack, command: dict, context: BoltContext, respond: Respond) -> None:
     service: ConfService = context["conf"]
-    reply = service.handle(command.get("user_id", ""), command.get("text", ""))
-    ack(**reply.as_ephemeral())
+    user_id, text = command.get("user_id", ""), command.get("text", "")
+    if parse_command(text).name in ANSWER_LATER:
+        ack(response_type="ephemeral", text="Working on it…")
+        reply = service.handle(user_id, text)
+        respond(response_type="ephemeral", replace_original=True, text=reply.text, blocks=reply.blocks)
+        return
+    ack(**service.handle(user_id, text).as_ephemeral())
 
 
 def register(app: App) -> None:
