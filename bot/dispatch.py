@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.ledger import Ledger
-from bot.reminders import Due, batches, reminder_ids_in, reminder_metadata, triage
+from bot.reminders import Due, batches, delivered_rows, reminder_metadata, triage
 from bot.service import ZoneLookup
 from bot.slack.blocks import reminder_reply
 from bot.slack.direct import DirectMessages
@@ -126,7 +126,7 @@ class ReminderDispatcher:
         user_id = batch[0].user_id
         ids = [row.id for row in batch]
         try:
-            delivered = reminder_ids_in(self.direct.history(user_id))
+            delivered = delivered_rows(batch, self.direct.history(user_id))
         except (SlackApiError, SlackClientError, OSError) as problem:
             # Unknown either way: never send blind. Check again on a later tick.
             self._release(ids, f"history check failed: {error_code(problem)}", report, uncertain=True)

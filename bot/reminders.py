@@ -63,23 +63,37 @@ def batches(rows: list[Due]) -> list[list[Due]]:
 
 
 def reminder_metadata(batch: list[Due]) -> dict:
+    """Exactly the contract's shape."""
     return {
         "event_type": REMINDER_EVENT,
-        "event_payload": {
-            "session_ids": [row.session_id for row in batch],
-            "user_id": batch[0].user_id,
-            "reminder_ids": [row.id for row in batch],
-        },
+        "event_payload": {"session_ids": [row.session_id for row in batch], "user_id": batch[0].user_id},
     }
 
 
-def reminder_ids_in(messages: list[dict]) -> set[int]:
-    """The ledger ids that messages already in a DM say were delivered."""
-    found: set[int] = set()
+# Slack stamps a message with its own clock; ours may differ by this much.
+CLOCK_SKEW = timedelta(minutes=2)
+
+
+def delivered_rows(rows: list[Due], messages: list[dict]) -> set[int]:
+    """The rows a DM's history shows were delivered: a reminder message for the same
+    user and session, posted no earlier than the row fell due. (A reminder for the same
+    session at an earlier time — before it moved — is older, so it does not count.)"""
+    reminders = []
     for message in messages:
         metadata = message.get("metadata") or {}
-        if metadata.get("event_type") == REMINDER_EVENT:
-            found.update(int(i) for i in (metadata.get("event_payload") or {}).get("reminder_ids", []))
+        if metadata.get("event_type") != REMINDER_EVENT:
+            continue
+        payload = metadata.get("event_payload") or {}
+        try:
+            posted = float(message.get("ts") or 0)
+        except ValueError:
+            continue
+        reminders.append((payload.get("user_id"), set(payload.get("session_ids") or []), posted))
+    found = set()
+    for row in rows:
+        earliest = (row.due_at - CLOCK_SKEW).timestamp()
+        if any(user == row.user_id and row.session_id in ids and posted >= earliest for user, ids, posted in reminders):
+            found.add(row.id)
     return found
 
 

@@ -99,7 +99,7 @@ def test_reminder_is_sent_once_when_due_with_the_contract_metadata(tmp_path, sta
     assert post["channel"] == "U1"  # the contract: channel = the user ID
     assert post["metadata"] == {
         "event_type": "session_reminder",
-        "event_payload": {"session_ids": ["1Auyq"], "user_id": "U1", "reminder_ids": [1]},
+        "event_payload": {"session_ids": ["1Auyq"], "user_id": "U1"},
     }
     shown = all_text(post)
     assert "starts in 10 minutes" in shown and "Extending Cilium with eBPF" in shown
@@ -385,3 +385,24 @@ def test_status_and_stats(tmp_path, standin):
     assert "3 by 2 people to 2 sessions" in stats
     assert "2 sent, 1 planned, 0 claimed, 0 failed, 0 missed" in stats
     assert "• 2 — Extending Cilium" in stats
+
+
+def test_history_match_needs_same_user_session_and_a_post_after_the_due_time():
+    from bot.reminders import Due, delivered_rows
+
+    due = datetime(2022, 10, 24, 14, 30, tzinfo=UTC)
+    row = Due(7, "U1", "1Auyq", due)
+
+    def message(user, sessions, posted):
+        payload = {"session_ids": sessions, "user_id": user}
+        return {
+            "ts": f"{posted.timestamp():.6f}",
+            "metadata": {"event_type": "session_reminder", "event_payload": payload},
+        }
+
+    assert delivered_rows([row], [message("U1", ["1AOie", "1Auyq"], due)]) == {7}
+    assert delivered_rows([row], [message("U2", ["1Auyq"], due)]) == set()
+    assert delivered_rows([row], [message("U1", ["1AOie"], due)]) == set()
+    # a reminder for the same session from before it moved is older than this row's due time
+    assert delivered_rows([row], [message("U1", ["1Auyq"], due - timedelta(hours=1))]) == set()
+    assert delivered_rows([row], [{"ts": "1", "metadata": {"event_type": "daily_digest"}}, {"text": "hi"}]) == set()

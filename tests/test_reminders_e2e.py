@@ -94,7 +94,8 @@ def deliveries(standin) -> Counter:
     for call in standin.calls_to("chat.postMessage"):
         metadata = call.params.get("metadata") or {}
         if metadata.get("event_type") == "session_reminder":
-            counted.update(metadata["event_payload"]["reminder_ids"])
+            payload = metadata["event_payload"]
+            counted.update((payload["user_id"], session_id) for session_id in payload["session_ids"])
     return counted
 
 

@@ -9,7 +9,6 @@ Also receives `response_url` posts at /response/<id>.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import threading
 import time
@@ -27,6 +26,7 @@ class Call:
     at: float = field(default_factory=time.time)
     authorization: str = ""
     delivered: bool = False  # a post Slack accepted (and so shows in history)
+    ts: str = ""
 
 
 @dataclass
@@ -48,7 +48,6 @@ class SlackStandIn:
         self._failures: dict[str, list[Failure]] = {}
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
-        self._ts = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -125,18 +124,18 @@ class SlackStandIn:
                     return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}
                 self._last_post[channel] = now
         if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
-            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            ts = f"{time.time():.6f}"
             channel = str(params.get("channel", ""))
             if channel.startswith(("U", "W")):  # posting to a user ID lands in their DM with the bot
                 channel = "D" + channel
             if call is not None:
-                call.delivered = True
+                call.delivered, call.ts = True, ts
             return 200, {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts, **params}}, {}
         if method == "conversations.history":
             channel = params.get("channel")
             messages = [
-                {"ts": str(i), **c.params}
-                for i, c in enumerate(self.calls_to("chat.postMessage"))
+                {**c.params, "ts": c.ts}
+                for c in self.calls_to("chat.postMessage")
                 if c.delivered
                 and c.params.get("channel") in (channel, channel[1:] if channel.startswith("D") else None)
             ]
