@@ -59,7 +59,8 @@ def test_digest_groups_a_day_by_track_in_time_order_with_subscribe_buttons():
     assert digest.metadata == {"event_type": "daily_digest", "event_payload": {"date": "2022-10-24"}}
 
 
-def many_sessions(count: int, tracks: int, hostile: bool = False) -> str:
+def big_day(count: int, tracks: int, hostile: bool = False) -> str:
+    """A schedule file's text: `count` talks on Monday 24 October in `tracks` tracks."""
     lines = ["---", "title: Big day", "date: '2022-10-17'", "timezone: America/Detroit", "---", ""]
     for n in range(count):
         if n % (count // tracks or 1) == 0:
@@ -70,8 +71,17 @@ def many_sessions(count: int, tracks: int, hostile: bool = False) -> str:
         title = f"<!here> Talk {n} & more" if hostile else f"Talk {n}"
         lines += [f"### [{title} - Speaker {chr(65 + n % 26)}jones, Org](https://sched.co/1D{n:04d})", "",
                   f"Monday, October 24 • {start:%H:%M} - {end:%H:%M}", "", "Abstract.", ""]  # fmt: skip
-    schedule, _ = parse_schedule("big.md", "\n".join(lines))
-    return schedule
+    return "\n".join(lines)
+
+
+def many_sessions(count: int, tracks: int, hostile: bool = False):
+    return parse_schedule("big.md", big_day(count, tracks, hostile))[0]
+
+
+def big_day_file(tmp_path, count: int):
+    path = tmp_path / "big.md"
+    path.write_text(big_day(count, tracks=3), encoding="utf-8")
+    return path, many_sessions(count, tracks=3)
 
 
 def test_long_day_continues_in_thread_messages_without_losing_a_session():
@@ -195,13 +205,7 @@ def test_missed_digest_is_posted_late_before_the_first_talk_else_skipped(tmp_pat
 
 
 def test_long_day_posts_the_rest_in_the_thread(tmp_path, standin):
-    schedule = many_sessions(200, tracks=3)
-    text = "\n".join(["---", "title: Big day", "date: '2022-10-17'", "timezone: America/Detroit", "---", ""])
-    for session in schedule:
-        text += (f"\n### [{session.title} - {session.speakers[0].name}, Org]({session.url})\n\n"
-                 f"Monday, October 24 • {session.start:%H:%M} - {session.end:%H:%M}\n\nAbstract.\n")  # fmt: skip
-    path = tmp_path / "big.md"
-    path.write_text(text, encoding="utf-8")
+    path, schedule = big_day_file(tmp_path, 200)
     bot, _ = make_bot(tmp_path, standin, schedule=path, now="2022-10-24T07:30", digest_channel="C0DIGEST")
     assert bot.digests.post_now().startswith("posted to <#C0DIGEST> (")
     posts = [c.params for c in standin.calls_to("chat.postMessage")]
@@ -268,13 +272,7 @@ def test_cron_and_catch_up_at_the_same_moment_post_once(tmp_path, standin):
 
 
 def test_failed_thread_reply_never_brings_the_whole_digest_back(tmp_path, standin):
-    schedule = many_sessions(120, tracks=3)
-    text = "\n".join(["---", "title: Big day", "date: '2022-10-17'", "timezone: America/Detroit", "---", ""])
-    for session in schedule:
-        text += (f"\n### [{session.title} - {session.speakers[0].name}, Org]({session.url})\n\n"
-                 f"Monday, October 24 • {session.start:%H:%M} - {session.end:%H:%M}\n\nAbstract.\n")  # fmt: skip
-    path = tmp_path / "big.md"
-    path.write_text(text, encoding="utf-8")
+    path, _ = big_day_file(tmp_path, 120)
     bot, clock = make_bot(tmp_path, standin, schedule=path, now="2022-10-24T08:00", digest_channel="C0DIGEST")
     real = bot.client.chat_postMessage
     calls = []
