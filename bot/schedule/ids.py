@@ -44,16 +44,19 @@ class IdAllocator:
     def __init__(self) -> None:
         self._taken: set[str] = set()
 
-    def allocate(self, title: str, url: str | None, salt: str) -> str:
-        for candidate in self._candidates(title, url, salt):
+    def allocate(self, title: str, url: str | None, salt: str, preferred: str | None = None) -> str:
+        """The first free of: `preferred` (a format's own short event id), Sched's id
+        from the URL, the title's id, then the title's with `salt` (start time)."""
+        for candidate in self._candidates(title, url, salt, preferred):
             if candidate and candidate.casefold() not in self._taken:
                 self._taken.add(candidate.casefold())
                 return candidate
         raise RuntimeError(f"no free id for {title!r}")  # 2**50 titles would be needed
 
     @staticmethod
-    def _candidates(title: str, url: str | None, salt: str) -> Iterator[str | None]:
-        """Sched's id, then the title's, then (for a repeated title) title and start."""
+    def _candidates(title: str, url: str | None, salt: str, preferred: str | None) -> Iterator[str | None]:
+        if preferred and preferred.isalnum() and len(preferred) <= 8:
+            yield preferred
         yield sched_event_id(url)
         yield title_id(title)
         for length in range(5, 12):
