@@ -277,7 +277,7 @@ class ConfService:
             return self._unknown_id(command.argument, command)
         return session_detail(
             session,
-            subscribed=session.id in self.store.subscriptions(user_id),
+            subscribed=self.store.subscriptions(user_id),
             venue=self.schedule.zone,
             viewer=self.viewer_zone(user_id),
             overlaps=self.schedule.overlapping(session),

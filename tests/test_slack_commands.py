@@ -216,3 +216,10 @@ def test_reload_answers_at_once_then_through_the_response_url(running):
     [answer] = running.standin.wait_for("response_url")
     assert "for the organisers (admins) only" in answer.params["text"]
     assert answer.params["response_type"] == "ephemeral"
+
+
+def test_show_lists_sessions_at_the_same_time_with_their_buttons(running):
+    running.conf("sub 1Avqp")
+    detail = running.conf("show 1AuzK").json
+    assert buttons(detail) == [("subscribe", "1AuzK"), ("unsubscribe", "1Avqp")]
+    assert "*At the same time*" in all_text(detail)

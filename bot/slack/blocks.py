@@ -154,18 +154,21 @@ def session_list(
 def session_detail(
     session: Session,
     *,
-    subscribed: bool,
+    subscribed: Iterable[str],
     venue: tzinfo,
     viewer: tzinfo | None = None,
     overlaps: Sequence[Session] = (),
     command_text: str | None = None,
 ) -> Reply:
+    """One session in full; sessions at the same time follow, each with its button."""
+    mine = {i.casefold() for i in subscribed}
+    is_mine = session.id.casefold() in mine
     blocks: list[dict] = [
         {
             "type": "section",
             "block_id": _command_block_id(command_text),
             "text": _mrkdwn(f"*{link(session.url, session.title)}*"),
-            "accessory": subscribe_button(session, subscribed),
+            "accessory": subscribe_button(session, is_mine),
         }
     ]
     facts = [f"*When:* {when(session, venue, viewer)}"]
@@ -175,13 +178,16 @@ def session_detail(
         facts.append(f"*Track:* {escape(session.track)}")
     if session.location:
         facts.append(f"*Where:* {escape(session.location)}")
-    facts.append(f"*Id:* `{escape(session.id)}`" + ("  ·  subscribed :white_check_mark:" if subscribed else ""))
+    facts.append(f"*Id:* `{escape(session.id)}`" + ("  ·  subscribed :white_check_mark:" if is_mine else ""))
     blocks.append({"type": "section", "text": _mrkdwn("\n".join(facts))})
     if session.abstract:
         blocks.append({"type": "section", "text": _mrkdwn(escape(session.abstract))})
     if overlaps:
-        names = ", ".join(f"{escape(s.title)} (`{escape(s.id)}`)" for s in overlaps[:5])
-        blocks.append({"type": "context", "elements": [_mrkdwn(f"At the same time: {names}")]})
+        more = f" (and {len(overlaps) - 5} more)" if len(overlaps) > 5 else ""
+        blocks.append({"type": "context", "elements": [_mrkdwn(f"*At the same time*{more}")]})
+        for number, other in enumerate(overlaps[:5]):
+            block_id = f"s{number}:{command_text}" if command_text is not None else ""
+            blocks.append(session_section(other, other.id.casefold() in mine, venue, viewer, True, block_id))
     text = escape(f"{session.title} [{session.id}] {when(session, venue, viewer)}")
     return Reply(text=clip(text), blocks=blocks)
 
