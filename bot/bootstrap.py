@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
@@ -23,6 +23,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config, ConfigError
 from bot.digest_poster import DigestPoster
 from bot.dispatch import ReminderDispatcher
+from bot.fetch import FetchError, cached_copy, fetch_schedule
 from bot.ledger import Ledger
 from bot.reload import Reloader
 from bot.schedule import load_schedule
@@ -55,6 +56,15 @@ class Bot:
 
         self.scheduler = start_jobs(self)
 
+    def refresh_from_url(self) -> str | None:
+        """The SCHEDULE_REFRESH_MINUTES job: fetch again; the reloader acts on a change."""
+        try:
+            fetch_schedule(self.config.schedule_url, self.config.schedule_path.parent)
+        except FetchError as problem:
+            log.warning("%s; keeping the schedule I have", problem)
+            return None
+        return self.reloader.check_file()
+
     def reschedule_digest(self) -> None:
         """The digest's time changed: move its cron job (when jobs are running)."""
         if self.scheduler is not None:
@@ -83,13 +93,30 @@ def web_client(config: Config) -> WebClient:
     )
 
 
+def _with_fetched_schedule(config: Config) -> Config:
+    """With SCHEDULE_URL, the schedule is its local copy (fetched now, or the last good one)."""
+    if not config.schedule_url:
+        return config
+    folder = config.database_path.resolve().parent
+    try:
+        path = fetch_schedule(config.schedule_url, folder)
+    except FetchError as problem:
+        path = cached_copy(config.schedule_url, folder)
+        if path is None:
+            raise ConfigError(str(problem)) from None
+        log.warning("%s; using the copy fetched before, %s", problem, path)
+    return replace(config, schedule_path=path)
+
+
 def build_bot(config: Config, clock: Clock | None = None, client: WebClient | None = None) -> Bot:
     """Raises ScheduleError when the schedule cannot be loaded."""
     clock = clock or SystemClock()
+    config = _with_fetched_schedule(config)
     schedule, warnings = load_schedule(config.schedule_path, config.conference_tz)
     for warning in warnings:
         log.warning("%s", warning)
-    catalog = Catalog(schedule, str(config.schedule_path), clock.now())
+    source = config.schedule_url or str(config.schedule_path)
+    catalog = Catalog(schedule, source, clock.now())
     try:
         store = Store(config.database_path, clock=clock.now)
     except (sqlite3.Error, OSError) as problem:
@@ -104,8 +131,9 @@ def build_bot(config: Config, clock: Clock | None = None, client: WebClient | No
     lookahead = timedelta(seconds=config.reminder_lookahead_seconds)
     dispatcher = ReminderDispatcher(ledger, catalog, direct, clock, zones, lease=lease, lookahead=lookahead)
     reloader = Reloader(
-        config.schedule_path, config.conference_tz, catalog, ledger, store, direct, clock, zones, config.admin_user_ids
-    )
+        config.schedule_path, config.conference_tz, catalog, ledger, store, direct, clock, zones, config.admin_user_ids,
+        source=source,
+    )  # fmt: skip
     digests = DigestPoster(
         store, catalog, client, direct, clock, dispatcher.worker, config.digest_channel, config.digest_time,
         config.admin_user_ids, lease,

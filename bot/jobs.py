@@ -18,6 +18,8 @@ def start_jobs(bot) -> BackgroundScheduler:
     scheduler.add_job(bot.dispatcher.beat, "interval", seconds=max(0.5, config.reminder_lease_seconds / 4),
                       id="heartbeat", next_run_time=now)  # fmt: skip
     scheduler.add_job(bot.reloader.check_file, "interval", seconds=5, id="schedule-file")
+    if config.schedule_url:
+        scheduler.add_job(bot.refresh_from_url, "interval", minutes=config.schedule_refresh_minutes, id="schedule-url")
     # The digest: on the minute by cron in the venue's zone, and a catch-up check each
     # tick (after a start, or when the time was changed) that posts late or skips.
     scheduler.add_job(bot.digests.check, "interval", seconds=config.reminder_tick_seconds, id="digest-catch-up",

@@ -51,6 +51,7 @@ class Reloader:
     clock: Clock
     viewer_zone: ZoneLookup
     admins: frozenset[str] = frozenset()
+    source: str = ""  # what `/conf status` names: the file, or the SCHEDULE_URL it came from
     _state: tuple[float, int] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -77,7 +78,7 @@ class Reloader:
                     f"The schedule did not load ({reason}); I kept the last good one ({kept} sessions).\n"
                     f"```{escape(listing)}```"
                 )
-            previous = self.catalog.replace(schedule, str(self.path), self.clock.now())
+            previous = self.catalog.replace(schedule, self.source or str(self.path), self.clock.now())
             changes = schedule_changes(previous.schedule, schedule)
             notified = self._apply(changes)
             log.info("schedule reloaded (%s): %d sessions, %s", reason, len(schedule), changes)

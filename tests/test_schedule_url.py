@@ -1,0 +1,68 @@
+"""SCHEDULE_URL: fetched at start from a real HTTP server on 127.0.0.1, refreshed, cached."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from bot.config import ConfigError
+from bot.slack.standin import SlackStandIn
+from tests.conftest import SEED
+from tests.slackkit import all_text
+from tests.test_reminders import make_bot
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def site(tmp_path):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "kubecon.md").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}/kubecon.md"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def standin():
+    with SlackStandIn() as server:
+        yield server
+
+
+def test_schedule_is_fetched_at_start_and_refreshed_on_change(tmp_path, site, standin):
+    folder, url = site
+    bot, _ = make_bot(tmp_path, standin, schedule_url=url)
+    assert len(bot.catalog.current.schedule) == 13
+    assert f"`{url}`" in all_text(bot.service.handle("U1", "status").as_ephemeral())
+    assert bot.refresh_from_url() is None  # unchanged: nothing to reload
+    page = folder / "kubecon.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("Cilium Project Meeting", "Cilium Project Meetup"), encoding="utf-8"
+    )
+    summary = bot.refresh_from_url()
+    assert summary and summary.startswith("Reloaded")
+    assert bot.catalog.current.schedule.get("1BaT3").title == "Cilium Project Meetup"
+
+
+def test_unreachable_url_keeps_the_schedule_and_the_last_copy_serves_a_restart(tmp_path, site, standin):
+    folder, url = site
+    bot, _ = make_bot(tmp_path, standin, schedule_url=url)
+    (folder / "kubecon.md").unlink()  # the site now answers 404
+    assert bot.refresh_from_url() is None
+    assert len(bot.catalog.current.schedule) == 13
+    restarted, _ = make_bot(tmp_path, standin, schedule_url=url)
+    assert len(restarted.catalog.current.schedule) == 13
+
+
+def test_unreachable_url_with_no_copy_stops_the_start_naming_the_setting(tmp_path, standin):
+    with pytest.raises(ConfigError, match=r"^SCHEDULE_URL: could not fetch http://127\.0\.0\.1:9/none\.md"):
+        make_bot(tmp_path, standin, schedule_url="http://127.0.0.1:9/none.md")
