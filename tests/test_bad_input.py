@@ -167,3 +167,9 @@ def test_announcement_post_read_as_utc_disagrees_with_its_cet():
     assert [w.message for w in raised.value.warnings] == [
         "no `timezone:` in the front matter and no --tz/CONFERENCE_TZ: times are read as UTC"
     ]
+
+
+def test_a_folder_of_zones_is_not_a_zone():
+    text = SEED_TEXT.replace("timezone: America/Detroit\n", "")
+    [(line, message)] = problems_of(text, "Europe")
+    assert line == 1 and "unknown time zone 'Europe'" in message

@@ -55,7 +55,7 @@ def zone_named(name: str) -> ZoneInfo:
     """The IANA zone `name`, or ValueError with a clear message."""
     try:
         return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):  # "Europe" is a folder of zones
         raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Europe/Paris)") from None
 
 
