@@ -103,7 +103,7 @@ def test_missing_and_undecodable_files(tmp_path):
 def test_unsupported_extension_says_which_formats_work(tmp_path):
     path = tmp_path / "talks.txt"
     path.write_text("hello", encoding="utf-8")
-    with pytest.raises(ScheduleError, match=r"talks.txt:1: cannot read .txt schedules"):
+    with pytest.raises(ScheduleError, match=r"talks.txt:1: cannot tell this file's format"):
         load_schedule(path)
 
 

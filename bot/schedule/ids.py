@@ -17,6 +17,15 @@ _SCHED_ID = re.compile(r"(?:\bsched\.co/|\.sched\.com/event/)([A-Za-z0-9]{3,12})
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
+_PRETALX_TALK = re.compile(r"/talk/([A-Za-z0-9]{3,8})/?(?:[?#].*)?$")
+
+
+def pretalx_code(url: str | None) -> str | None:
+    """pretalx's talk code (`…/talk/XFUR3C/`): the same talk, the same id, in every export."""
+    found = _PRETALX_TALK.search(url or "")
+    return found.group(1) if found else None
+
+
 def sched_event_id(url: str | None) -> str | None:
     if not url:
         return None
