@@ -22,12 +22,11 @@ from html import unescape
 from html.parser import HTMLParser
 from xml.etree.ElementTree import Element, TreeBuilder
 from xml.parsers import expat
-from zoneinfo import ZoneInfo
 
 from .ids import IdAllocator, pretalx_code
 from .model import Schedule, Session, Speaker
 from .problems import Problem, ScheduleError
-from .zones import zone_named
+from .zones import venue_zone
 
 _CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?$")
 _ISO_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.IGNORECASE)
@@ -250,21 +249,9 @@ def _venue_zone(
     named = document.root.find(".//conference/time_zone_name")
     if named is None:
         named = document.root.find(".//time_zone_name")
-    if named is not None and "".join(named.itertext()).strip():
-        try:
-            return zone_named("".join(named.itertext()))
-        except ValueError as problem:
-            errors.append(Problem(path, document.line(named), str(problem)))
-            return ZoneInfo("UTC")
-    if default_zone:
-        try:
-            return zone_named(default_zone)
-        except ValueError as problem:
-            errors.append(Problem(path, 1, f"--tz/CONFERENCE_TZ: {problem}"))
-            return ZoneInfo("UTC")
-    message = "no <time_zone_name> in the file and no --tz/CONFERENCE_TZ: times are read as UTC"
-    warnings.append(Problem(path, 1, message))
-    return ZoneInfo("UTC")
+    name = "".join(named.itertext()).strip() if named is not None else ""
+    line = document.line(named) if named is not None else 1
+    return venue_zone(path, name or None, line, default_zone, "no <time_zone_name> in the file", errors, warnings)
 
 
 def _day_change(document: _Document) -> time:

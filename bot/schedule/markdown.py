@@ -12,7 +12,6 @@ import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
-from zoneinfo import ZoneInfo
 
 import frontmatter
 from dateutil import parser as dateparser
@@ -29,7 +28,7 @@ from .timelines import (
     resolve_date,
     session_times,
 )
-from .zones import check_abbreviation, zone_named
+from .zones import check_abbreviation, venue_zone
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _LINK_ONLY = re.compile(r"^\[(?P<text>.+?)\]\((?P<url>[^)\s]*)\)$")
@@ -238,23 +237,9 @@ def load_markdown(path: str, text: str, default_zone: str | None = None) -> tupl
 def _venue_zone(
     path: str, text: str, metadata: dict, default_zone: str | None, errors: list[Problem], warnings: list[Problem]
 ) -> tzinfo:
-    named = metadata.get("timezone")
-    if named:
-        try:
-            return zone_named(str(named))
-        except ValueError as problem:
-            errors.append(Problem(path, _front_matter_line(text, "timezone"), str(problem)))
-            return ZoneInfo("UTC")
-    if default_zone:
-        try:
-            return zone_named(default_zone)
-        except ValueError as problem:
-            errors.append(Problem(path, 1, f"--tz/CONFERENCE_TZ: {problem}"))
-            return ZoneInfo("UTC")
-    warnings.append(
-        Problem(path, 1, "no `timezone:` in the front matter and no --tz/CONFERENCE_TZ: times are read as UTC")
-    )
-    return ZoneInfo("UTC")
+    named = str(metadata.get("timezone") or "") or None
+    line = _front_matter_line(text, "timezone")
+    return venue_zone(path, named, line, default_zone, "no `timezone:` in the front matter", errors, warnings)
 
 
 def _sessions(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .problems import LineError
+from .problems import LineError, Problem
 
 # Offsets in hours. Only unambiguous abbreviations: "IST" or "BST" elsewhere than
 # Britain would need the venue to decide, so they fall back to the zone's own name.
@@ -57,6 +57,28 @@ def zone_named(name: str) -> ZoneInfo:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):  # "Europe" is a folder of zones
         raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Europe/Paris)") from None
+
+
+def venue_zone(
+    path: str,
+    named: str | None,
+    named_line: int,
+    default_zone: str | None,
+    missing: str,
+    errors: list[Problem],
+    warnings: list[Problem],
+) -> ZoneInfo:
+    """The zone a file names, else --tz/CONFERENCE_TZ, else UTC with a warning saying
+    `missing` (what the file lacks). A name that is no zone is an error at its line."""
+    for zone_text, line, prefix in ((named, named_line, ""), (default_zone, 1, "--tz/CONFERENCE_TZ: ")):
+        if zone_text:
+            try:
+                return zone_named(zone_text)
+            except ValueError as problem:
+                errors.append(Problem(path, line, f"{prefix}{problem}"))
+                return ZoneInfo("UTC")
+    warnings.append(Problem(path, 1, f"{missing} and no --tz/CONFERENCE_TZ: times are read as UTC"))
+    return ZoneInfo("UTC")
 
 
 def is_zone_abbreviation(token: str) -> bool:
