@@ -10,6 +10,7 @@ Pure functions, no I/O.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 
@@ -52,6 +53,7 @@ class FoldedNames(frozenset):
         return names if isinstance(names, cls) else cls(name.casefold() for name in names)
 
 
+@functools.lru_cache(maxsize=8192)  # the same names and organisations recur all through a schedule
 def looks_like_name(text: str) -> bool:
     """A person's name as listings write it: 1–5 capitalised words (particles such as
     `de` allowed inside), no digits, no title or organisation words."""
