@@ -227,3 +227,24 @@ def test_year_comes_from_next_year_when_weekday_says_so(loaded):
     """The 2026 post's front matter says 2025; Monday 23 March is 2026."""
     schedule, _ = loaded("2026-01-23-cilium-at-kubecon-eu-26.md")
     assert {d.year for d in schedule.days} == {2026}
+
+
+@pytest.mark.parametrize("name", sorted(LISTINGS))
+def test_reusing_the_unaided_reading_changes_nothing(name):
+    """The loader skips the second split of a title when the document knows none of the
+    names the first one asked about; the result must be what a fresh split gives."""
+    from bot.schedule import markdown
+    from bot.schedule.speakers import parse_speakers, split_title
+
+    text = shared_file(f"cilium/{name}").read_text(encoding="utf-8")
+    reader = markdown._Reader(name, 2025)
+    offset = markdown._body_offset(text)
+    for number, raw in enumerate(text.splitlines()[offset:], start=offset + 1):
+        reader.read_line(number, raw)
+    reader.finish_talk()
+    known = markdown._people_named(reader)
+    for talk in reader.talks:
+        fresh = split_title(talk.title_text, known)
+        if talk.speakers_text and parse_speakers(talk.speakers_text, known):
+            continue
+        assert markdown._title_and_speakers(talk, known) == fresh

@@ -19,7 +19,7 @@ from dateutil import parser as dateparser
 from .ids import IdAllocator
 from .model import Schedule, Session, Speaker
 from .problems import LineError, Problem, ScheduleError
-from .speakers import FoldedNames, names_in, parse_speakers, split_title
+from .speakers import FoldedNames, Knowledge, names_in, parse_speakers, split_title
 from .timelines import (
     TimeLine,
     clean_markup,
@@ -42,6 +42,7 @@ _GENERIC_LINK = re.compile(
     r"^(?:see|watch|register|sign up|read|click|slides|video|recording|here|link)\b\W*(?:\w+\W*){0,3}$",
     re.IGNORECASE,
 )
+_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))")
 _HEADER_LINES = 3  # non-empty lines after a title that may hold its time and speakers
 
 
@@ -57,6 +58,8 @@ class _Talk:
     day: date | None = None
     header_seen: int = 0
     abstract: list[str] = field(default_factory=list)
+    unaided_split: tuple[str, tuple[Speaker, ...]] | None = None  # split_title with no document knowledge
+    asked: frozenset[str] = frozenset()  # the names that reading asked about
 
 
 @dataclass
@@ -196,8 +199,8 @@ def _default_year(value: object) -> int | None:
 
 def _abstract(lines: list[str]) -> str:
     """Plain text: links become their text, emphasis marks go."""
-    paragraphs = [_LINK.sub(r"\1", line) for line in lines]
-    return "\n".join(re.sub(r"(\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))", "", p) for p in paragraphs).strip()
+    paragraphs = [_LINK.sub(r"\1", line) if "](" in line else line for line in lines]
+    return "\n".join(_EMPHASIS.sub("", p) if ("*" in p or "_" in p) else p for p in paragraphs).strip()
 
 
 def load_markdown(path: str, text: str, default_zone: str | None = None) -> tuple[Schedule, list[Problem]]:
@@ -287,7 +290,10 @@ def _people_named(reader: _Reader) -> FoldedNames:
     people = list(reader.authors)
     for talk in reader.talks:
         people.extend(names_in(talk.speakers_text or ""))
-        people.extend(speaker.name for speaker in split_title(talk.title_text)[1])
+        probe = Knowledge()
+        talk.unaided_split = split_title(talk.title_text, probe)
+        talk.asked = frozenset(probe.asked)
+        people.extend(speaker.name for speaker in talk.unaided_split[1])
     return FoldedNames.of(people)
 
 
@@ -296,4 +302,6 @@ def _title_and_speakers(talk: _Talk, known_people: FoldedNames) -> tuple[str, tu
         speakers = parse_speakers(talk.speakers_text, known_people)
         if speakers:
             return talk.title_text, speakers
+    if talk.unaided_split is not None and not talk.asked & known_people:
+        return talk.unaided_split  # the document knows none of the names that reading asked about
     return split_title(talk.title_text, known_people)

@@ -53,6 +53,22 @@ class FoldedNames(frozenset):
         return names if isinstance(names, cls) else cls(name.casefold() for name in names)
 
 
+class Knowledge:
+    """Asks "is this a person's name?" of no one, and remembers what was asked: a reading
+    made without knowledge holds for any document that knows none of the asked names."""
+
+    def __init__(self) -> None:
+        self.asked: set[str] = set()
+
+    def __contains__(self, folded_name: object) -> bool:
+        self.asked.add(str(folded_name))
+        return False
+
+
+def _known(names: Collection[str]) -> Collection[str]:
+    return names if isinstance(names, Knowledge) else FoldedNames.of(names)
+
+
 @functools.lru_cache(maxsize=8192)  # the same names and organisations recur all through a schedule
 def looks_like_name(text: str) -> bool:
     """A person's name as listings write it: 1–5 capitalised words (particles such as
@@ -84,7 +100,7 @@ def parse_speakers(text: str, known_people: Collection[str] = ()) -> tuple[Speak
     text = " ".join(text.split()).strip(" ,;&")
     if not text or len(text) > 400:
         return None
-    known = FoldedNames.of(known_people)
+    known = _known(known_people)
     items = _items(text)
     if any(not item for _, item in items):
         return None
@@ -132,7 +148,7 @@ def split_title(text: str, known_people: Collection[str] = ()) -> tuple[str, tup
     """`Title - Speakers` into its parts; the whole text is the title when no tail of
     it reads as a speaker list."""
     text = " ".join(text.split())
-    known = FoldedNames.of(known_people)
+    known = _known(known_people)
     for separator in reversed(list(_SEPARATOR.finditer(text))):
         title = text[: separator.start()].strip()
         speakers = parse_speakers(text[separator.end() :], known)
@@ -148,7 +164,7 @@ def split_title(text: str, known_people: Collection[str] = ()) -> tuple[str, tup
     return text, ()
 
 
-def _credible(speakers: tuple[Speaker, ...], known: set[str]) -> bool:
+def _credible(speakers: tuple[Speaker, ...], known: Collection[str]) -> bool:
     """A title's tail is its speakers when it names an affiliation, several people, or
     someone the document names elsewhere: "Cloud Native - Everything Else" is a title."""
     if len(speakers) > 1 or any(s.affiliation for s in speakers):
