@@ -28,6 +28,30 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _convert(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.schedule.export import write
+
+    try:
+        schedule, warnings = load_schedule(args.source, args.tz or os.environ.get("CONFERENCE_TZ") or None)
+    except ScheduleError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        _print_warnings(error.warnings)
+        return 1
+    target = Path(args.target)
+    try:
+        text = write(schedule, target.suffix.lower())
+    except ValueError as problem:
+        print(f"confbot convert: {problem}", file=sys.stderr)
+        return 2
+    target.write_text(text, encoding="utf-8")
+    _print_warnings(warnings)
+    print(f"{len(schedule)} sessions written to {target}")
+    return 0
+
+
 def _explaining_bad_start(start: Callable[[], int]) -> int:
     """Run `start`; a bad setting or schedule becomes a clear message, not a traceback."""
     from bot.config import ConfigError
@@ -96,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--tz", help="venue IANA zone when the file names none (default: $CONFERENCE_TZ)")
     check.add_argument("--json", action="store_true", help="print the sessions as JSON")
     check.set_defaults(run=_check)
+
+    convert = commands.add_parser(
+        "convert", help="write schedule IN in the format of OUT's extension (.md, .ics, .json)"
+    )
+    convert.add_argument("source", metavar="IN")
+    convert.add_argument("target", metavar="OUT")
+    convert.add_argument("--tz", help="venue IANA zone when IN names none (default: $CONFERENCE_TZ)")
+    convert.set_defaults(run=_convert)
 
     serve = commands.add_parser("serve", help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on $PORT)")
     serve.set_defaults(run=_serve)

@@ -268,7 +268,9 @@ def _sessions(
         except LineError as problem:
             errors.append(Problem(path, talk.time_line, str(problem)))
             continue
-        session_id = ids.allocate(title, talk.url, salt=start.isoformat())
+        # `[Title](#1Auye)`: a link to nowhere but an id, as `convert` writes talks with no page.
+        own_id = talk.url[1:] if talk.url and talk.url.startswith("#") else None
+        session_id = ids.allocate(title, talk.url, salt=start.isoformat(), preferred=own_id)
         sessions.append(
             Session(
                 id=session_id,
@@ -277,7 +279,7 @@ def _sessions(
                 end=end,
                 speakers=speakers,
                 track=talk.track,
-                url=talk.url,
+                url=None if own_id else talk.url,
                 abstract=_abstract(talk.abstract),
             )
         )

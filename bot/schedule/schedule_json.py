@@ -272,6 +272,9 @@ def _short_id(event: dict, url: str | None) -> str | None:
     code = pretalx_code(url)
     if code:
         return code
+    guid = event.get("guid")
+    if isinstance(guid, str) and guid.endswith("@confbot"):  # written by `python -m bot convert`
+        return guid.split("@", 1)[0]
     value = event.get("id")
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return str(value)

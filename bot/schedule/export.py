@@ -1,0 +1,145 @@
+"""Writing a schedule out: Markdown (the format organisers edit), iCalendar (for
+calendar apps and a user's agenda feed), and schedule JSON (c3voc/frab schema).
+
+Pure: a schedule in, text out. Each format reads back through its own loader to the
+same sessions, ids included.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime, tzinfo
+
+from icalendar import Calendar, Event
+
+from .model import Schedule, Session, Speaker
+
+
+def _zone_name(zone: tzinfo) -> str:
+    return getattr(zone, "key", "UTC")
+
+
+def speakers_text(speakers: Iterable[Speaker]) -> str:
+    """`A, Org; B, Other; C`: one group per person, which no reader can misread."""
+    return "; ".join(f"{s.name}, {s.affiliation}" if s.affiliation else s.name for s in speakers)
+
+
+def to_markdown(schedule: Schedule) -> str:
+    first = schedule.sessions[0].start if schedule.sessions else datetime.now(UTC)
+    lines = [
+        "---",
+        f"title: {json.dumps(schedule.title or 'Conference schedule')}",
+        f"date: '{first.date().isoformat()}'",
+        f"timezone: {_zone_name(schedule.zone)}",
+        "---",
+        "",
+    ]
+    by_track: dict[str, list[Session]] = {}
+    for session in schedule:
+        by_track.setdefault(session.track or "", []).append(session)
+    for track, sessions in by_track.items():
+        if track:
+            lines += [f"## {track}", ""]
+        for session in sessions:
+            label = session.title.replace("[", "(").replace("]", ")")
+            if session.speakers:
+                label += f" - {speakers_text(session.speakers)}"
+            heading = f"### [{label}]({session.url})" if session.url else f"### [{label}](#{session.id})"
+            start, end = session.start.astimezone(schedule.zone), session.end.astimezone(schedule.zone)
+            end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%H:%M}"
+            lines += [heading, "", f"{start:%A}, {start:%B} {start.day}, {start.year} • {start:%H:%M} - {end_text}", ""]
+            if session.abstract:
+                lines += [session.abstract, ""]
+    return "\n".join(lines)
+
+
+def _event(session: Session, zone: tzinfo) -> Event:
+    event = Event()
+    event.add("uid", f"{session.id}@confbot")
+    event.add("summary", session.title)
+    event.add("dtstart", session.start.astimezone(zone))
+    event.add("dtend", session.end.astimezone(zone))
+    event.add("dtstamp", datetime(2000, 1, 1, tzinfo=UTC))  # stable output for stable input
+    if session.url:
+        event.add("url", session.url)
+    if session.location:
+        event.add("location", session.location)
+    if session.track:
+        event.add("categories", [session.track])
+    description = session.abstract
+    if session.speakers:
+        description = f"Speaker: {speakers_text(session.speakers)}\n\n{description}".strip()
+    if description:
+        event.add("description", description)
+    return event
+
+
+def to_ics(sessions: Iterable[Session], zone: tzinfo, name: str = "") -> str:
+    calendar = Calendar()
+    calendar.add("prodid", "-//confbot//schedule//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-timezone", _zone_name(zone))
+    if name:
+        calendar.add("x-wr-calname", name)
+    for session in sessions:
+        calendar.add_component(_event(session, zone))
+    calendar.add_missing_timezones()  # a VTIMEZONE, so every calendar app places the times right
+    return calendar.to_ical().decode("utf-8")
+
+
+def _duration(session: Session) -> str:
+    minutes = int((session.end - session.start).total_seconds() // 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def to_json(schedule: Schedule) -> str:
+    """The c3voc schedule schema (frab and pretalx write it)."""
+    days: dict[str, dict[str, list[dict]]] = {}
+    for number, session in enumerate(schedule, start=1):
+        start = session.start.astimezone(schedule.zone)
+        room = session.location or ""
+        days.setdefault(start.date().isoformat(), {}).setdefault(room, []).append(
+            {
+                "id": number,
+                "guid": f"{session.id}@confbot",
+                "date": start.isoformat(),
+                "start": f"{start:%H:%M}",
+                "duration": _duration(session),
+                "room": session.location,
+                "title": session.title,
+                "track": session.track,
+                "abstract": session.abstract,
+                "url": session.url,
+                "slug": session.id,
+                "persons": [
+                    {"public_name": s.name, **({"affiliation": s.affiliation} if s.affiliation else {})}
+                    for s in session.speakers
+                ],
+            }
+        )
+    document = {
+        "schedule": {
+            "version": "confbot",
+            "conference": {
+                "title": schedule.title or "Conference schedule",
+                "time_zone_name": _zone_name(schedule.zone),
+                "days": [
+                    {"index": index, "date": day, "rooms": rooms}
+                    for index, (day, rooms) in enumerate(sorted(days.items()), start=1)
+                ],
+            },
+        }
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def write(schedule: Schedule, suffix: str) -> str:
+    """The schedule in the format `suffix` names (`.md`, `.ics`, `.json`)."""
+    if suffix == ".md":
+        return to_markdown(schedule)
+    if suffix == ".json":
+        return to_json(schedule)
+    if suffix == ".ics":
+        return to_ics(schedule.sessions, schedule.zone, schedule.title)
+    raise ValueError(f"cannot write {suffix or 'files without an extension'}: use .md, .ics or .json")
