@@ -47,8 +47,13 @@ def to_markdown(schedule: Schedule) -> str:
                 label += f" - {speakers_text(session.speakers)}"
             heading = f"### [{label}]({session.url})" if session.url else f"### [{label}](#{session.id})"
             start, end = session.start.astimezone(schedule.zone), session.end.astimezone(schedule.zone)
-            end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%H:%M}"
-            lines += [heading, "", f"{start:%A}, {start:%B} {start.day}, {start.year} • {start:%H:%M} - {end_text}", ""]
+            # An evening past midnight reads as such: the Markdown loader takes 20:00 - 01:00 as overnight.
+            lines += [
+                heading,
+                "",
+                f"{start:%A}, {start:%B} {start.day}, {start.year} • {start:%H:%M} - {end:%H:%M}",
+                "",
+            ]
             if session.abstract:
                 lines += [session.abstract, ""]
     return "\n".join(lines)
