@@ -147,6 +147,7 @@ def build_bot(config: Config, clock: Clock | None = None, client: WebClient | No
         admins=config.admin_user_ids,
         reload=reloader.reload,
         digests=digests,
+        public_url=config.public_url,
     )
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")
     app = build_app(service, client, config.signing_secret or "unused-in-socket-mode", executor)

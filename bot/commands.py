@@ -33,10 +33,12 @@ ALIASES = {
     "reload": "reload",
     "stats": "stats",
     "digest": "digest",
+    "ics": "ics",
+    "calendar": "ics",
 }
 # Subcommands the contract names that later versions add; until then they say so
 # rather than run a search for the word "remind".
-NOT_YET = {"follow", "unfollow", "follows", "free", "ics"}
+NOT_YET = {"follow", "unfollow", "follows", "free"}
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ class Config:
     port: int = 3000
     schedule_url: str | None = None
     schedule_refresh_minutes: int = 10
+    public_url: str | None = None  # where `serve` is reachable, for agenda feed links
     reminder_tick_seconds: float = 1.0  # how often due reminders are looked for
     reminder_lease_seconds: float = 30.0  # a silent process's claims are taken over after this
     reminder_lookahead_seconds: float = 1.0  # claim this far ahead, post at the due second
@@ -92,7 +93,12 @@ class Config:
         if schedule_url and not re.match(r"^https?://", schedule_url):
             raise ConfigError(f"SCHEDULE_URL must be an http(s) URL, not {schedule_url!r}")
 
+        public_url = get("PUBLIC_URL").rstrip("/") or None
+        if public_url and not re.match(r"^https?://[^\s/]+", public_url):
+            raise ConfigError(f"PUBLIC_URL must be an http(s) URL, not {public_url!r}")
+
         return cls(
+            public_url=public_url,
             bot_token=bot_token,
             signing_secret=signing_secret,
             app_token=app_token,

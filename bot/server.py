@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.bootstrap import Bot
+from bot.schedule.export import to_ics
 
 log = logging.getLogger(__name__)
 _CALENDAR = re.compile(r"^/calendar/([A-Za-z0-9_-]{8,128})\.ics$")
@@ -26,6 +27,17 @@ def make_wsgi_app(bot: Bot) -> Callable:
         start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(data)))])
         return [data]
 
+    def agenda_feed(start_response: Callable, token: str) -> Iterable[bytes]:
+        user_id = bot.store.feed_user(token)
+        if user_id is None:
+            return plain(start_response, "404 Not Found", "unknown calendar\n")
+        schedule = bot.catalog.current.schedule
+        mine = sorted((s for i in bot.store.subscriptions(user_id) if (s := schedule.get(i))), key=lambda s: s.start)
+        data = to_ics(mine, schedule.zone, f"My agenda: {schedule.title}" if schedule.title else "My agenda").encode()
+        headers = [("Content-Type", "text/calendar; charset=utf-8"), ("Content-Length", str(len(data)))]
+        start_response("200 OK", [*headers, ("Cache-Control", "private, max-age=300")])
+        return [data]
+
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in ("GET", "HEAD"):
@@ -36,8 +48,9 @@ def make_wsgi_app(bot: Bot) -> Callable:
             problems = [] if loaded else ["schedule not loaded"]
             problems += [] if writable else ["database not writable"]
             return plain(start_response, "503 Service Unavailable", "; ".join(problems) + "\n")
-        if _CALENDAR.match(path) and method == "GET":
-            return plain(start_response, "404 Not Found", "unknown calendar\n")  # no feed tokens are issued yet
+        feed = _CALENDAR.match(path)
+        if feed and method == "GET":
+            return agenda_feed(start_response, feed.group(1))
         if path == "/slack/events":
             return slack(environ, start_response)
         return plain(start_response, "404 Not Found", "not found\n")

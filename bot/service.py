@@ -61,6 +61,7 @@ class ConfService:
     admins: frozenset[str] = frozenset()
     reload: Callable[[str], str] | None = None  # reloads the schedule, returns what happened
     digests: DigestPoster | None = None
+    public_url: str | None = None  # where /calendar/TOKEN.ics is served
     digest_changed: Callable[[], None] = lambda: None
 
     # -- entry points -------------------------------------------------------------
@@ -390,6 +391,20 @@ class ConfService:
         if self.reload is None:
             return notice("Reloading is not available here.", command_text=command.text)
         return notice(self.reload(f"/conf reload by {user_id}"), command_text=command.text)
+
+    def _ics(self, user_id: str, command: Command) -> Reply:
+        renew = command.argument.strip().casefold() == "reset"
+        if command.argument and not renew:
+            return self._needs(command, "nothing, or `reset`", "/conf ics")
+        path = f"/calendar/{self.store.feed_token(user_id, renew=renew)}.ics"
+        link = f"{self.public_url}{path}" if self.public_url else None
+        where = f"<{link}>" if link else f"`{path}` on this bot's web address (the organisers can set PUBLIC_URL)"
+        first = "Your new private calendar feed" if renew else "Your agenda as a private calendar feed"
+        return notice(
+            f"{first}: {where}\nAdd it to your calendar app by URL; it follows your subscriptions.",
+            command_text=command.text,
+            detail="Anyone with the link sees your agenda: `/conf ics reset` makes a new one and ends the old.",
+        )
 
     def _digest(self, user_id: str, command: Command) -> Reply:
         refused = self._admin_only(user_id, command)

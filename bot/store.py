@@ -7,6 +7,7 @@ thread: Bolt runs listeners on a thread pool.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
@@ -93,6 +94,12 @@ def _m006_reminder_session_start(db: sqlite_utils.Database) -> None:
     db["reminders"].create_index(["user_id", "session_id", "session_start"], unique=True, if_not_exists=True)
 
 
+def _m007_feeds(db: sqlite_utils.Database) -> None:
+    # A private, unguessable token per user for their agenda at /calendar/TOKEN.ics.
+    db["feeds"].create({"user_id": str, "token": str, "created_at": str}, pk="user_id", if_not_exists=True)
+    db["feeds"].create_index(["token"], unique=True, if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_subscriptions,
     _m002_settings,
@@ -100,6 +107,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m004_notices,
     _m005_digests,
     _m006_reminder_session_start,
+    _m007_feeds,
 ]
 
 
@@ -191,6 +199,25 @@ class Store:
             wanted = set(session_ids)
             counts = {key: value for key, value in counts.items() if key in wanted}
         return counts
+
+    # -- agenda feeds -------------------------------------------------------------
+
+    def feed_token(self, user_id: str, renew: bool = False) -> str:
+        """The user's private feed token, made on first use; `renew` replaces it."""
+        row = self.db.execute("SELECT token FROM feeds WHERE user_id = ?", [user_id]).fetchone()
+        if row and not renew:
+            return row[0]
+        token = secrets.token_urlsafe(18)
+        with self.db.conn:
+            self.db.execute(
+                "INSERT OR REPLACE INTO feeds (user_id, token, created_at) VALUES (?, ?, ?)",
+                [user_id, token, self._now().isoformat(timespec="seconds")],
+            )
+        return token
+
+    def feed_user(self, token: str) -> str | None:
+        row = self.db.execute("SELECT user_id FROM feeds WHERE token = ?", [token]).fetchone()
+        return row[0] if row else None
 
     # -- settings -----------------------------------------------------------------
 

@@ -406,3 +406,10 @@ def test_history_match_needs_same_user_session_and_a_post_after_the_due_time():
     # a reminder for the same session from before it moved is older than this row's due time
     assert delivered_rows([row], [message("U1", ["1Auyq"], due - timedelta(hours=1))]) == set()
     assert delivered_rows([row], [{"ts": "1", "metadata": {"event_type": "daily_digest"}}, {"text": "hi"}]) == set()
+
+
+def test_ics_link_uses_the_public_url(tmp_path, standin):
+    bot, _ = make_bot(tmp_path, standin, public_url="https://conf.example")
+    shown = all_text(bot.service.handle("U1", "ics").as_ephemeral())
+    token = bot.store.feed_token("U1")
+    assert f"<https://conf.example/calendar/{token}.ics>" in shown

@@ -80,6 +80,7 @@ def test_serve_answers_healthz_and_a_signed_command(tmp_path):
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "DIGEST_TIME": "8am"}, "DIGEST_TIME"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "CONFERENCE_TZ": "Mars/Base"}, "CONFERENCE_TZ"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "slack"}, "SLACK_API_URL"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PUBLIC_URL": "conf.example"}, "PUBLIC_URL"),
     ],
 )
 def test_bad_setting_is_one_line_naming_it(env, named):

@@ -77,7 +77,8 @@ def test_next_today_tomorrow_and_day(running):
         ("speaker nobody-at-all", "No speaker matches"),
         ("track quantum", "No track matches"),
         ("day 2022-11-01", "No sessions on Tuesday 1 November"),
-        ("ics", "not available in this version yet"),
+        ("free", "not available in this version yet"),
+        ("ics now", "needs nothing, or `reset`"),
         ("remind soon", "is not a lead time"),
         ("stats", "for the organisers (admins) only"),
     ],
@@ -223,3 +224,23 @@ def test_show_lists_sessions_at_the_same_time_with_their_buttons(running):
     detail = running.conf("show 1AuzK").json
     assert buttons(detail) == [("subscribe", "1AuzK"), ("unsubscribe", "1Avqp")]
     assert "*At the same time*" in all_text(detail)
+
+
+def test_ics_gives_a_private_feed_that_follows_subscriptions_and_reset_ends_it(running):
+    import re
+
+    running.conf("sub 1Auye")
+    running.conf("sub 182DB")
+    shown = all_text(running.conf("ics").json)
+    path = re.search(r"`(/calendar/[A-Za-z0-9_-]+\.ics)`", shown).group(1)
+    feed = running.get(path)
+    assert feed.status == 200
+    assert feed.body.startswith("BEGIN:VCALENDAR")
+    assert feed.body.count("BEGIN:VEVENT") == 2 and "UID:1Auye@confbot" in feed.body
+    running.conf("unsub 182DB")
+    assert running.get(path).body.count("BEGIN:VEVENT") == 1
+    assert running.conf("ics").json == running.conf("ics").json  # the same link until reset
+    renewed = re.search(r"`(/calendar/[A-Za-z0-9_-]+\.ics)`", all_text(running.conf("ics reset").json)).group(1)
+    assert renewed != path
+    assert running.get(path).status == 404
+    assert running.get(renewed).status == 200
