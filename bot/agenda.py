@@ -70,3 +70,34 @@ def resolve_day(schedule: Schedule, spec: str, today: date) -> date | None:
         if day.weekday() == weekday:
             return day
     return today + timedelta(days=(weekday - today.weekday()) % 7)
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    start: datetime
+    end: datetime
+    sessions: list[Session]  # what starts in the slot
+
+
+def free_slots(day_sessions: list[Session], mine: list[Session], now: datetime) -> list[FreeSlot]:
+    """The stretches of a conference day (first start to last end) not taken by `mine`,
+    from `now` on, each with the sessions that start in it."""
+    if not day_sessions:
+        return []
+    day_start = max(min(s.start for s in day_sessions), now)
+    day_end = max(s.end for s in day_sessions)
+    busy = sorted((s.start, s.end) for s in mine if s.end > day_start and s.start < day_end)
+    slots, cursor = [], day_start
+    for start, end in busy:
+        if start > cursor:
+            slots.append((cursor, start))
+        cursor = max(cursor, end)
+    if cursor < day_end:
+        slots.append((cursor, day_end))
+    mine_ids = {s.id for s in mine}
+    result = []
+    for start, end in slots:
+        starting = [s for s in day_sessions if start <= s.start < end and s.id not in mine_ids]
+        if starting:
+            result.append(FreeSlot(start, end, starting))
+    return result

@@ -35,10 +35,11 @@ ALIASES = {
     "digest": "digest",
     "ics": "ics",
     "calendar": "ics",
+    "free": "free",
 }
 # Subcommands the contract names that later versions add; until then they say so
 # rather than run a search for the word "remind".
-NOT_YET = {"follow", "unfollow", "follows", "free"}
+NOT_YET = {"follow", "unfollow", "follows"}
 
 
 @dataclass(frozen=True)

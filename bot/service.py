@@ -46,6 +46,7 @@ HELP = "\n".join(
         "• `/conf show 1Auye` — one talk in full",
         "• `/conf sub 1Auye` · `/conf unsub 1Auye` — a DM before it starts · `/conf mine` — your agenda",
         "• `/conf remind 15` — your reminder lead time in minutes (`/conf remind off` stops them)",
+        "• `/conf free` — today's gaps in your agenda, and what runs then · `/conf ics` — your agenda as a calendar feed",
         "• `/conf status` — which schedule is loaded",
     ]
 )
@@ -391,6 +392,31 @@ class ConfService:
         if self.reload is None:
             return notice("Reloading is not available here.", command_text=command.text)
         return notice(self.reload(f"/conf reload by {user_id}"), command_text=command.text)
+
+    def _free(self, user_id: str, command: Command) -> Reply:
+        outside = self._outside_notice(command, "to plan around today")
+        if outside:
+            return outside
+        now, today = self.clock.now(), self._venue_today()
+        day = self.schedule.on_day(today)
+        mine = [s for i in self.store.subscriptions(user_id) if (s := self.schedule.get(i)) and s.day == today]
+        slots = agenda.free_slots(day, mine, now)
+        if not slots:
+            return notice(
+                "Nothing left to fit in today: your subscriptions cover what remains.", command_text=command.text
+            )
+        zone = self.schedule.zone
+        spans = ", ".join(f"{s.start.astimezone(zone):%H:%M}–{s.end.astimezone(zone):%H:%M}" for s in slots)
+        sessions = [session for slot in slots for session in slot.sessions]
+        note = "You have nothing subscribed today yet." if not mine else f"Around your {len(mine)} subscribed today."
+        return self._list(
+            user_id,
+            f"*Free today:* {spans} — {sessions_count(len(sessions))} you could join",
+            sessions,
+            command,
+            note=note,
+            with_day=False,
+        )
 
     def _ics(self, user_id: str, command: Command) -> Reply:
         renew = command.argument.strip().casefold() == "reset"

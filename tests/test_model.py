@@ -74,3 +74,20 @@ def test_duplicate_ids_are_refused():
     two = Session(id="ABC", title="Two", start=start, end=start)
     with pytest.raises(ValueError, match="duplicate session id"):
         Schedule((one, two), DETROIT)
+
+
+def test_free_slots_are_the_gaps_between_my_sessions(schedule):
+    from bot.agenda import free_slots
+
+    monday = schedule.on_day(date(2022, 10, 24))
+    mine = [schedule.get("1Auz2")]  # 13:15-13:45
+    slots = free_slots(monday, mine, at("2022-10-24T08:00"))
+    assert [
+        (f"{s.start.astimezone(DETROIT):%H:%M}", f"{s.end.astimezone(DETROIT):%H:%M}", [x.id for x in s.sessions])
+        for s in slots
+    ] == [
+        ("09:15", "13:15", ["1Auye", "1AOie", "1Auyq"]),
+        ("13:45", "17:00", ["1AuzH", "1AuzK", "1Avqp"]),
+    ]
+    assert free_slots(monday, monday, at("2022-10-24T08:00")) == []
+    assert free_slots([], mine, at("2022-10-24T08:00")) == []

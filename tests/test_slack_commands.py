@@ -77,7 +77,7 @@ def test_next_today_tomorrow_and_day(running):
         ("speaker nobody-at-all", "No speaker matches"),
         ("track quantum", "No track matches"),
         ("day 2022-11-01", "No sessions on Tuesday 1 November"),
-        ("free", "not available in this version yet"),
+        ("follow track security", "not available in this version yet"),
         ("ics now", "needs nothing, or `reset`"),
         ("remind soon", "is not a lead time"),
         ("stats", "for the organisers (admins) only"),
@@ -244,3 +244,14 @@ def test_ics_gives_a_private_feed_that_follows_subscriptions_and_reset_ends_it(r
     assert renewed != path
     assert running.get(path).status == 404
     assert running.get(renewed).status == 200
+
+
+def test_free_shows_todays_gaps_and_what_runs_then(running):
+    running.conf("sub 1Auyq")  # 10:40-11:10 on Monday; the clock is 10:30
+    running.conf("sub 1AuzK")  # 16:20-17:00
+    reply = running.conf("free").json
+    shown = all_text(reply)
+    # 10:30-10:40 is free but nothing starts in it; 1Avqp (16:25) clashes with 1AuzK.
+    assert "*Free today:* 11:10–16:20 — 2 sessions you could join" in shown
+    assert "Around your 2 subscribed today." in shown
+    assert [v for _, v in buttons(reply)] == ["1Auz2", "1AuzH"]
