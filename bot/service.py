@@ -46,7 +46,7 @@ HELP = "\n".join(
         "• `/conf show 1Auye` — one talk in full",
         "• `/conf sub 1Auye` · `/conf unsub 1Auye` — a DM before it starts · `/conf mine` — your agenda",
         "• `/conf remind 15` — your reminder lead time in minutes (`/conf remind off` stops them)",
-        "• `/conf free` — today's gaps in your agenda, and what runs then · `/conf ics` — your agenda as a calendar feed",
+        "• `/conf free` — today's gaps in your agenda and what runs then · `/conf ics` — your calendar feed",
         "• `/conf status` — which schedule is loaded",
     ]
 )
