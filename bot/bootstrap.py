@@ -151,6 +151,7 @@ def build_bot(config: Config, clock: Clock | None = None, client: WebClient | No
     )
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")
     app = build_app(service, client, config.signing_secret or "unused-in-socket-mode", executor)
+    reloader.after_reload = service.apply_follows  # new sessions reach their followers
     bot = Bot(config, clock, catalog, store, client, service, app, executor, ledger, dispatcher, reloader, digests)
     service.digest_changed = bot.reschedule_digest
     return bot

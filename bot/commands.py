@@ -36,10 +36,10 @@ ALIASES = {
     "ics": "ics",
     "calendar": "ics",
     "free": "free",
+    "follow": "follow",
+    "unfollow": "unfollow",
+    "follows": "follows",
 }
-# Subcommands the contract names that later versions add; until then they say so
-# rather than run a search for the word "remind".
-NOT_YET = {"follow", "unfollow", "follows"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,4 @@ def parse_command(text: str) -> Command:
     key = first.casefold()
     if key in ALIASES:
         return Command(ALIASES[key], rest.strip(), cleaned)
-    if key in NOT_YET:
-        return Command("not_yet", key, cleaned)
     return Command("search", cleaned, cleaned)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,7 @@ class Reloader:
     viewer_zone: ZoneLookup
     admins: frozenset[str] = frozenset()
     source: str = ""  # what `/conf status` names: the file, or the SCHEDULE_URL it came from
+    after_reload: Callable[[], int] = lambda: 0  # standing subscriptions pick up new sessions
     _state: tuple[float, int] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -81,10 +83,12 @@ class Reloader:
             previous = self.catalog.replace(schedule, self.source or str(self.path), self.clock.now())
             changes = schedule_changes(previous.schedule, schedule)
             notified = self._apply(changes)
+            followed = self.after_reload()
             log.info("schedule reloaded (%s): %d sessions, %s", reason, len(schedule), changes)
             return (
                 f"Reloaded ({reason}): {len(schedule)} sessions. {len(changes.moved)} moved, "
                 f"{len(changes.removed)} removed, {len(changes.added)} added; {notified} people notified."
+                + (f" {followed} new subscriptions from follows." if followed else "")
                 + (f" {len(warnings)} warnings." if warnings else "")
             )
 

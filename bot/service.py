@@ -46,6 +46,7 @@ HELP = "\n".join(
         "• `/conf show 1Auye` — one talk in full",
         "• `/conf sub 1Auye` · `/conf unsub 1Auye` — a DM before it starts · `/conf mine` — your agenda",
         "• `/conf remind 15` — your reminder lead time in minutes (`/conf remind off` stops them)",
+        "• `/conf follow track security` · `/conf follow speaker liz rice` — every matching talk, now and later",
         "• `/conf free` — today's gaps in your agenda and what runs then · `/conf ics` — your calendar feed",
         "• `/conf status` — which schedule is loaded",
     ]
@@ -145,13 +146,6 @@ class ConfService:
         loaded = self.catalog.current
         detail = f"{sessions_count(len(loaded.schedule))} on {len(loaded.schedule.days)} days: {self._days_text()}."
         return notice(HELP, command_text=command.text, detail=detail)
-
-    def _not_yet(self, user_id: str, command: Command) -> Reply:
-        return notice(
-            f"`/conf {escape(command.argument)}` is not available in this version yet.",
-            command_text=command.text,
-            detail="`/conf help` lists what works today.",
-        )
 
     def _search(self, user_id: str, command: Command) -> Reply:
         query = command.argument
@@ -416,6 +410,68 @@ class ConfService:
             command,
             note=note,
             with_day=False,
+        )
+
+    def apply_follows(self, user_id: str | None = None) -> int:
+        """Subscribe followers to every session their follows cover (after a reload too).
+        Returns how many subscriptions were added."""
+        added = 0
+        for follower, kind, value in self.store.follows(user_id):
+            covered = agenda.followed_sessions(self.schedule, kind, value)
+            fresh = [s for s in covered if self.store.subscribe(follower, s.id)]
+            self.ledger.plan(follower, fresh)
+            added += len(fresh)
+        return added
+
+    def _follow(self, user_id: str, command: Command) -> Reply:
+        parsed = agenda.parse_follow(command.argument)
+        if parsed is None:
+            return self._needs(command, "a track, a speaker or words", "/conf follow track security")
+        kind, value = parsed
+        self.store.follow(user_id, kind, value)
+        added = self.apply_follows(user_id)
+        covered = agenda.followed_sessions(self.schedule, kind, value)
+        if not covered:
+            what = {"track": "track", "speaker": "speaker", "text": "session"}[kind]
+            return notice(
+                f"No {what} matches “{escape(value)}” yet; I'll subscribe you to any that appear.",
+                command_text=command.text,
+                detail="`/conf follows` lists what you follow; `/conf unfollow …` stops one.",
+            )
+        label = f"{kind} “{escape(value)}”" if kind != "text" else f"“{escape(value)}”"
+        return self._list(
+            user_id,
+            f"*Following {label}*: {sessions_count(len(covered))}, {added} newly subscribed",
+            covered,
+            command,
+            note="Sessions that match later, after a schedule change, are added too.",
+        )
+
+    def _unfollow(self, user_id: str, command: Command) -> Reply:
+        parsed = agenda.parse_follow(command.argument)
+        if parsed is None:
+            return self._needs(command, "what you follow", "/conf unfollow track security")
+        kind, value = parsed
+        if not self.store.unfollow(user_id, kind, value):
+            return notice(
+                f"You do not follow “{escape(value)}”.", command_text=command.text, detail="See `/conf follows`."
+            )
+        return notice(
+            f"Stopped following “{escape(value)}”. Your subscriptions stay; `/conf mine` to review them.",
+            command_text=command.text,
+        )
+
+    def _follows(self, user_id: str, command: Command) -> Reply:
+        rows = self.store.follows(user_id)
+        if not rows:
+            return notice(
+                "You follow nothing yet.",
+                command_text=command.text,
+                detail="Try `/conf follow track security`, `/conf follow speaker liz rice` or `/conf follow tetragon`.",
+            )
+        lines = [f"• {kind if kind != 'text' else 'words'}: {escape(value)}" for _, kind, value in rows]
+        return notice(
+            "*You follow*\n" + "\n".join(lines), command_text=command.text, detail="`/conf unfollow …` stops one."
         )
 
     def _ics(self, user_id: str, command: Command) -> Reply:

@@ -100,6 +100,15 @@ def _m007_feeds(db: sqlite_utils.Database) -> None:
     db["feeds"].create_index(["token"], unique=True, if_not_exists=True)
 
 
+def _m008_follows(db: sqlite_utils.Database) -> None:
+    # Standing subscriptions: a track, a speaker or words, applied to new sessions too.
+    db["follows"].create(
+        {"user_id": str, "kind": str, "value": str, "created_at": str},
+        pk=("user_id", "kind", "value"),
+        if_not_exists=True,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_subscriptions,
     _m002_settings,
@@ -108,6 +117,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m005_digests,
     _m006_reminder_session_start,
     _m007_feeds,
+    _m008_follows,
 ]
 
 
@@ -199,6 +209,35 @@ class Store:
             wanted = set(session_ids)
             counts = {key: value for key, value in counts.items() if key in wanted}
         return counts
+
+    # -- follows ------------------------------------------------------------------
+
+    def follow(self, user_id: str, kind: str, value: str) -> bool:
+        with self.db.conn:
+            return (
+                self.db.execute(
+                    "INSERT OR IGNORE INTO follows (user_id, kind, value, created_at) VALUES (?, ?, ?, ?)",
+                    [user_id, kind, value, self._now().isoformat(timespec="seconds")],
+                ).rowcount
+                == 1
+            )
+
+    def unfollow(self, user_id: str, kind: str, value: str) -> bool:
+        with self.db.conn:
+            return (
+                self.db.execute(
+                    "DELETE FROM follows WHERE user_id = ? AND kind = ? AND value = ? COLLATE NOCASE",
+                    [user_id, kind, value],
+                ).rowcount
+                > 0
+            )
+
+    def follows(self, user_id: str | None = None) -> list[tuple[str, str, str]]:
+        """(user, kind, value) rows, for one user or everyone."""
+        query, params = "SELECT user_id, kind, value FROM follows", []
+        if user_id is not None:
+            query, params = query + " WHERE user_id = ?", [user_id]
+        return [tuple(row) for row in self.db.execute(query + " ORDER BY user_id, kind, value", params).fetchall()]
 
     # -- agenda feeds -------------------------------------------------------------
 

@@ -413,3 +413,28 @@ def test_ics_link_uses_the_public_url(tmp_path, standin):
     shown = all_text(bot.service.handle("U1", "ics").as_ephemeral())
     token = bot.store.feed_token("U1")
     assert f"<https://conf.example/calendar/{token}.ics>" in shown
+
+
+def test_follow_subscribes_now_and_to_sessions_that_appear_later(tmp_path, standin):
+    path = copy_seed(tmp_path)
+    bot, _ = make_bot(tmp_path, standin, schedule=path)
+    reply = all_text(bot.service.handle("U1", "follow track security").as_ephemeral())
+    assert "Following track “security”: 2 sessions, 2 newly subscribed" in reply
+    assert bot.store.subscriptions("U1") == {"1AOie", "1AOju"}
+    assert {r["session_id"] for r in ledger_rows(bot)} == {"1AOie", "1AOju"}  # reminders planned too
+    bot.service.handle("U1", "follow speaker rice")
+    bot.service.handle("U1", "follow tetragon")
+    assert "track: security" in all_text(bot.service.handle("U1", "follows").as_ephemeral())
+    text = path.read_text(encoding="utf-8").replace(
+        "## Kubernetes on Edge Day",
+        "## Cloud Native SecurityCon\n\n### [Tetragon Deep Dive - Jane Roe, Example](https://sched.co/1NEW1)\n\n"
+        "Tuesday, October 25 • 3:00pm - 3:30pm\n\nNew talk.\n\n## Kubernetes on Edge Day",
+    )
+    path.write_text(text, encoding="utf-8")
+    assert "1 new subscriptions from follows" in bot.reloader.reload("test")
+    assert "1NEW1" in bot.store.subscriptions("U1")
+    assert "Stopped following" in all_text(bot.service.handle("U1", "unfollow track security").as_ephemeral())
+    assert "1AOie" in bot.store.subscriptions("U1")  # subscriptions stay
+    assert "No speaker matches “nobody at all” yet" in all_text(
+        bot.service.handle("U1", "follow speaker nobody at all").as_ephemeral()
+    )
