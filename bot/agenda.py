@@ -76,12 +76,12 @@ def resolve_day(schedule: Schedule, spec: str, today: date) -> date | None:
 class FreeSlot:
     start: datetime
     end: datetime
-    sessions: list[Session]  # what starts in the slot
+    sessions: list[Session]  # what fits in the slot
 
 
 def free_slots(day_sessions: list[Session], mine: list[Session], now: datetime) -> list[FreeSlot]:
     """The stretches of a conference day (first start to last end) not taken by `mine`,
-    from `now` on, each with the sessions that start in it."""
+    from `now` on, each with the sessions that fit in it."""
     if not day_sessions:
         return []
     day_start = max(min(s.start for s in day_sessions), now)
@@ -97,7 +97,8 @@ def free_slots(day_sessions: list[Session], mine: list[Session], now: datetime) 
     mine_ids = {s.id for s in mine}
     result = []
     for start, end in slots:
-        starting = [s for s in day_sessions if start <= s.start < end and s.id not in mine_ids]
+        # What fits: starts in the gap and is over before my next session begins.
+        starting = [s for s in day_sessions if start <= s.start and s.end <= end and s.id not in mine_ids]
         if starting:
             result.append(FreeSlot(start, end, starting))
     return result

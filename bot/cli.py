@@ -46,7 +46,11 @@ def _convert(args: argparse.Namespace) -> int:
     except ValueError as problem:
         print(f"confbot convert: {problem}", file=sys.stderr)
         return 2
-    target.write_text(text, encoding="utf-8")
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as problem:
+        print(f"confbot convert: cannot write {target}: {problem.strerror or problem}", file=sys.stderr)
+        return 1
     _print_warnings(warnings)
     print(f"{len(schedule)} sessions written to {target}")
     return 0

@@ -1,12 +1,13 @@
 """SCHEDULE_URL: the schedule fetched over http(s) into a local copy, then read like a file.
 
-The copy lives beside the database, named by the format (`.md`, `.ics`, `.json`, `.xml`,
-from the URL or the Content-Type). A refresh rewrites it only when the content changed,
-so the file watcher reloads only then; a failed fetch keeps the last good copy.
+The copy lives beside the database, one file per URL. A refresh rewrites it only when
+the content changed and still loads as a schedule, so the file watcher reloads only
+then; a failed fetch, or a page that is no schedule, keeps the last good copy.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
@@ -15,43 +16,52 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bot.schedule import ScheduleError, parse_schedule
+from bot.schedule.ics import decode_ics
+
 log = logging.getLogger(__name__)
 KNOWN = (".md", ".markdown", ".ics", ".json", ".xml")
-_BY_CONTENT_TYPE = {"text/calendar": ".ics", "application/json": ".json", "application/xml": ".xml", "text/xml": ".xml"}
 
 
 class FetchError(Exception):
     pass
 
 
-def _suffix(url: str, content_type: str) -> str:
+def _local_name(url: str) -> str:
+    """One file per SCHEDULE_URL, whatever format it serves (the loader reads the format
+    off the content), so the file watcher always watches the right file."""
     suffix = Path(urlparse(url).path).suffix.lower()
-    if suffix in KNOWN:
-        return suffix
-    return _BY_CONTENT_TYPE.get(content_type.split(";")[0].strip().lower(), ".md")
+    digest = hashlib.sha1(url.encode()).hexdigest()[:10]
+    return f"schedule-from-url-{digest}{suffix if suffix in KNOWN else '.md'}"
 
 
 def cached_copy(url: str, folder: Path) -> Path | None:
-    """The local copy of an earlier fetch of `url`, if any."""
-    for suffix in KNOWN:
-        candidate = folder / f"schedule-from-url{suffix}"
-        if candidate.exists():
-            return candidate
-    return None
+    """The local copy of an earlier fetch of this very URL, if any."""
+    candidate = folder / _local_name(url)
+    return candidate if candidate.exists() else None
 
 
 def fetch_schedule(url: str, folder: Path, timeout: float = 20.0) -> Path:
-    """Download `url` into `folder`; returns the local copy. Raises FetchError."""
+    """Download `url` into `folder` and return the local copy. The copy is replaced only
+    by a download that loads as a schedule. Raises FetchError."""
     request = urllib.request.Request(url, headers={"User-Agent": "confbot (schedule refresh)"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
-            content_type = response.headers.get("Content-Type", "")
     except (urllib.error.URLError, OSError, ValueError) as problem:
         raise FetchError(f"SCHEDULE_URL: could not fetch {url}: {problem}") from None
-    target = folder / f"schedule-from-url{_suffix(url, content_type)}"
+    target = folder / _local_name(url)
     if target.exists() and target.read_bytes() == body:
         return target  # unchanged: leave the file (and its mtime) alone
+    try:
+        parse_schedule(
+            str(target), decode_ics(body) if body.lstrip().startswith(b"BEGIN:VCALENDAR") else body.decode("utf-8-sig")
+        )
+    except (ScheduleError, UnicodeDecodeError) as problem:
+        first = str(problem).splitlines()[0] if str(problem) else "not text"
+        raise FetchError(
+            f"SCHEDULE_URL: {url} did not give a usable schedule ({first}); keeping the last good copy"
+        ) from None
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".schedule-", suffix=target.suffix)
     with os.fdopen(handle, "wb") as out:

@@ -53,7 +53,8 @@ class Reloader:
     viewer_zone: ZoneLookup
     admins: frozenset[str] = frozenset()
     source: str = ""  # what `/conf status` names: the file, or the SCHEDULE_URL it came from
-    after_reload: Callable[[], int] = lambda: 0  # standing subscriptions pick up new sessions
+    # Standing subscriptions pick up sessions that appeared or moved: (user, among) -> added.
+    after_reload: Callable[..., int] = lambda user_id=None, among=None: 0
     _state: tuple[float, int] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -83,7 +84,7 @@ class Reloader:
             previous = self.catalog.replace(schedule, self.source or str(self.path), self.clock.now())
             changes = schedule_changes(previous.schedule, schedule)
             notified = self._apply(changes)
-            followed = self.after_reload()
+            followed = self.after_reload(None, changes.added + [after for _, after in changes.moved])
             log.info("schedule reloaded (%s): %d sessions, %s", reason, len(schedule), changes)
             return (
                 f"Reloaded ({reason}): {len(schedule)} sessions. {len(changes.moved)} moved, "

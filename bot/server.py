@@ -33,7 +33,8 @@ def make_wsgi_app(bot: Bot) -> Callable:
             return plain(start_response, "404 Not Found", "unknown calendar\n")
         schedule = bot.catalog.current.schedule
         mine = sorted((s for i in bot.store.subscriptions(user_id) if (s := schedule.get(i))), key=lambda s: s.start)
-        data = to_ics(mine, schedule.zone, f"My agenda: {schedule.title}" if schedule.title else "My agenda").encode()
+        name = f"My agenda: {schedule.title}" if schedule.title else "My agenda"
+        data = to_ics(mine, schedule.zone, name, stamp=bot.clock.now()).encode()
         headers = [("Content-Type", "text/calendar; charset=utf-8"), ("Content-Length", str(len(data)))]
         start_response("200 OK", [*headers, ("Cache-Control", "private, max-age=300")])
         return [data]
@@ -49,7 +50,7 @@ def make_wsgi_app(bot: Bot) -> Callable:
             problems += [] if writable else ["database not writable"]
             return plain(start_response, "503 Service Unavailable", "; ".join(problems) + "\n")
         feed = _CALENDAR.match(path)
-        if feed and method == "GET":
+        if feed and method in ("GET", "HEAD"):
             return agenda_feed(start_response, feed.group(1))
         if path == "/slack/events":
             return slack(environ, start_response)
@@ -66,9 +67,16 @@ def serve_http(bot: Bot, host: str = "0.0.0.0") -> None:
     waitress.serve(make_wsgi_app(bot), host=host, port=bot.config.port, threads=8, ident="confbot")
 
 
-def serve_socket_mode(bot: Bot) -> None:
+def serve_socket_mode(bot: Bot, host: str = "0.0.0.0") -> None:
+    """Slack's requests come over the socket; /healthz and the agenda feeds are still
+    served over HTTP on $PORT (a request to /slack/events there fails its signature)."""
+    import threading
+
+    import waitress
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    log.info("confbot connecting in Socket Mode")
+    log.info("confbot connecting in Socket Mode; /healthz and /calendar on port %d", bot.config.port)
+    server = waitress.create_server(make_wsgi_app(bot), host=host, port=bot.config.port, threads=4, ident="confbot")
+    threading.Thread(target=server.run, name="http", daemon=True).start()
     bot.start_jobs()
     SocketModeHandler(bot.app, bot.config.app_token, web_client=bot.client).start()

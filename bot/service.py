@@ -412,14 +412,20 @@ class ConfService:
             with_day=False,
         )
 
-    def apply_follows(self, user_id: str | None = None) -> int:
-        """Subscribe followers to every session their follows cover (after a reload too).
-        Returns how many subscriptions were added."""
+    def apply_follows(self, user_id: str | None = None, among: list[Session] | None = None) -> int:
+        """Subscribe followers to the sessions their follows cover (among `among`, default
+        all), each session once per user: an unsubscribe lasts. Returns how many
+        subscriptions were added."""
+        pool = Schedule(tuple(among), self.schedule.zone) if among is not None else self.schedule
+        if not len(pool):
+            return 0
+        by_follow: dict[tuple[str, str], list[Session]] = {}
         added = 0
         for follower, kind, value in self.store.follows(user_id):
-            covered = agenda.followed_sessions(self.schedule, kind, value)
-            fresh = [s for s in covered if self.store.subscribe(follower, s.id)]
-            self.ledger.plan(follower, fresh)
+            if (kind, value) not in by_follow:  # many people follow the same track
+                by_follow[(kind, value)] = agenda.followed_sessions(pool, kind, value)
+            fresh = self.store.offer(follower, [s.id for s in by_follow[(kind, value)]])
+            self.ledger.plan(follower, [s for s in by_follow[(kind, value)] if s.id in fresh])
             added += len(fresh)
         return added
 
@@ -428,6 +434,10 @@ class ConfService:
         if parsed is None:
             return self._needs(command, "a track, a speaker or words", "/conf follow track security")
         kind, value = parsed
+        if kind == "text" and len(value) < 3:
+            return self._needs(command, "a word of three letters or more", "/conf follow tetragon")
+        if len(value) > 100 or len(self.store.follows(user_id)) >= 50:
+            return notice("That is more than I can follow for you. See `/conf follows`.", command_text=command.text)
         self.store.follow(user_id, kind, value)
         added = self.apply_follows(user_id)
         covered = agenda.followed_sessions(self.schedule, kind, value)
@@ -439,11 +449,13 @@ class ConfService:
                 detail="`/conf follows` lists what you follow; `/conf unfollow …` stops one.",
             )
         label = f"{kind} “{escape(value)}”" if kind != "text" else f"“{escape(value)}”"
+        # A button in this reply re-runs a look-up, never the follow itself.
+        look_up = {"track": "track", "speaker": "speaker", "text": "search"}[kind]
         return self._list(
             user_id,
             f"*Following {label}*: {sessions_count(len(covered))}, {added} newly subscribed",
             covered,
-            command,
+            Command(look_up, value, f"{look_up} {value}"),
             note="Sessions that match later, after a schedule change, are added too.",
         )
 

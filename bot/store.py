@@ -109,6 +109,11 @@ def _m008_follows(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m009_follow_offers(db: sqlite_utils.Database) -> None:
+    # Sessions a follow has subscribed a user to once: unsubscribing from one lasts.
+    db["follow_offers"].create({"user_id": str, "session_id": str}, pk=("user_id", "session_id"), if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_subscriptions,
     _m002_settings,
@@ -118,6 +123,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m006_reminder_session_start,
     _m007_feeds,
     _m008_follows,
+    _m009_follow_offers,
 ]
 
 
@@ -238,6 +244,27 @@ class Store:
         if user_id is not None:
             query, params = query + " WHERE user_id = ?", [user_id]
         return [tuple(row) for row in self.db.execute(query + " ORDER BY user_id, kind, value", params).fetchall()]
+
+    def offer(self, user_id: str, session_ids: list[str]) -> list[str]:
+        """Subscribe `user_id` to those of `session_ids` no follow offered before; record
+        them as offered. Returns the ids newly subscribed. One transaction."""
+        with self.db.conn:
+            offered = [
+                session_id
+                for session_id in session_ids
+                if self.db.execute(
+                    "INSERT OR IGNORE INTO follow_offers (user_id, session_id) VALUES (?, ?)", [user_id, session_id]
+                ).rowcount
+            ]
+            stamp = self._now().isoformat(timespec="seconds")
+            return [
+                session_id
+                for session_id in offered
+                if self.db.execute(
+                    "INSERT OR IGNORE INTO subscriptions (user_id, session_id, created_at) VALUES (?, ?, ?)",
+                    [user_id, session_id, stamp],
+                ).rowcount
+            ]
 
     # -- agenda feeds -------------------------------------------------------------
 

@@ -50,6 +50,10 @@ def test_convert_command(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "bot", "convert", str(SEED), str(tmp_path / "x.pdf")],
                          cwd=REPO, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert bad.returncode == 2 and "use .md, .ics or .json" in bad.stderr
+    unwritable = subprocess.run([sys.executable, "-m", "bot", "convert", str(SEED), "/nonexistent/dir/x.md"],
+                                cwd=REPO, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert unwritable.returncode == 1 and "Traceback" not in unwritable.stderr
+    assert unwritable.stderr.startswith("confbot convert: cannot write /nonexistent/dir/x.md")
     broken = tmp_path / "broken.md"
     broken.write_text("---\ntitle: x\n---\n\nnothing\n", encoding="utf-8")
     failed = subprocess.run([sys.executable, "-m", "bot", "convert", str(broken), str(tmp_path / "y.json")],

@@ -86,8 +86,17 @@ def test_free_slots_are_the_gaps_between_my_sessions(schedule):
         (f"{s.start.astimezone(DETROIT):%H:%M}", f"{s.end.astimezone(DETROIT):%H:%M}", [x.id for x in s.sessions])
         for s in slots
     ] == [
-        ("09:15", "13:15", ["1Auye", "1AOie", "1Auyq"]),
+        ("09:15", "13:15", ["1Auye", "1AOie", "1Auyq"]),  # all over by 13:15
         ("13:45", "17:00", ["1AuzH", "1AuzK", "1Avqp"]),
     ]
     assert free_slots(monday, monday, at("2022-10-24T08:00")) == []
     assert free_slots([], mine, at("2022-10-24T08:00")) == []
+
+
+def test_a_session_that_runs_into_mine_does_not_fit():
+    from bot.agenda import free_slots
+
+    schedule = load_schedule(SEED)[0]
+    monday = schedule.on_day(date(2022, 10, 24))
+    slots = free_slots(monday, [schedule.get("1Auyq")], at("2022-10-24T10:00"))  # 10:40-11:10
+    assert "1AOie" not in [s.id for slot in slots for s in slot.sessions]  # 10:25-10:55 clashes

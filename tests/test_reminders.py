@@ -438,3 +438,17 @@ def test_follow_subscribes_now_and_to_sessions_that_appear_later(tmp_path, stand
     assert "No speaker matches “nobody at all” yet" in all_text(
         bot.service.handle("U1", "follow speaker nobody at all").as_ephemeral()
     )
+
+
+def test_unsubscribing_from_a_followed_session_lasts(tmp_path, standin):
+    path = copy_seed(tmp_path)
+    bot, _ = make_bot(tmp_path, standin, schedule=path)
+    reply = bot.service.handle("U1", "follow track security").as_ephemeral()
+    assert all(not b.get("block_id", "").endswith("follow track security") for b in reply["blocks"])
+    bot.service.handle("U1", "unsub 1AOie")
+    bot.service.handle("U1", "follow track security")  # again: no re-subscribe
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Cilium Project Meeting", "Cilium Project Meetup"), encoding="utf-8"
+    )
+    bot.reloader.reload("a change elsewhere")
+    assert bot.store.subscriptions("U1") == {"1AOju"}

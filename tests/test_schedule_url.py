@@ -10,7 +10,7 @@ import pytest
 
 from bot.config import ConfigError
 from bot.slack.standin import SlackStandIn
-from tests.conftest import SEED
+from tests.conftest import SEED, shared_file
 from tests.slackkit import all_text
 from tests.test_reminders import make_bot
 
@@ -66,3 +66,23 @@ def test_unreachable_url_keeps_the_schedule_and_the_last_copy_serves_a_restart(t
 def test_unreachable_url_with_no_copy_stops_the_start_naming_the_setting(tmp_path, standin):
     with pytest.raises(ConfigError, match=r"^SCHEDULE_URL: could not fetch http://127\.0\.0\.1:9/none\.md"):
         make_bot(tmp_path, standin, schedule_url="http://127.0.0.1:9/none.md")
+
+
+def test_a_page_that_is_no_schedule_never_replaces_the_good_copy(tmp_path, site, standin):
+    folder, url = site
+    bot, _ = make_bot(tmp_path, standin, schedule_url=url)
+    (folder / "kubecon.md").write_text("<html>Down for maintenance</html>", encoding="utf-8")
+    assert bot.refresh_from_url() is None
+    assert len(bot.catalog.current.schedule) == 13
+    restarted, _ = make_bot(tmp_path, standin, schedule_url=url)  # the copy on disk is still the good one
+    assert len(restarted.catalog.current.schedule) == 13
+
+
+def test_a_calendar_served_without_a_telling_name_is_read_as_one(tmp_path, site, standin):
+    folder, _ = site
+    (folder / "feed").write_text(
+        shared_file("ics/pretalx_democon_schedule.ics").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    url = site[1].replace("kubecon.md", "feed")
+    bot, _ = make_bot(tmp_path, standin, schedule_url=url)
+    assert len(bot.catalog.current.schedule) == 36

@@ -106,12 +106,14 @@ def test_secrets_never_appear_in_the_config_repr():
 
 
 def test_serve_with_an_app_token_connects_in_socket_mode_through_slack_api_url(tmp_path):
+    port = free_port()
     with SlackStandIn() as standin:
         env = base_env(
             SLACK_BOT_TOKEN="xoxb-e2e",
             SLACK_APP_TOKEN="xapp-1-e2e",
             SLACK_API_URL=standin.api_url,
             DATABASE_PATH=str(tmp_path / "socket.db"),
+            PORT=str(port),
         )
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "serve"],
@@ -122,6 +124,8 @@ def test_serve_with_an_app_token_connects_in_socket_mode_through_slack_api_url(t
         )
         try:
             calls = standin.wait_for("apps.connections.open", timeout=30)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                assert response.status == 200  # health and agenda feeds still answer over HTTP
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -29,10 +29,9 @@ _LOADERS: dict[str, Loader] = {
 
 
 def _format_of(path: str, text: str) -> str | None:
-    """The extension that names the format: the file's own, else what its text starts with."""
-    suffix = Path(path).suffix.lower()
-    if suffix in _LOADERS:
-        return suffix
+    """The format: what the text plainly starts with, else the file's extension, else
+    front matter for Markdown. Content first, so a calendar saved as `.txt` (or served
+    as text/plain) still reads as one."""
     start = text.lstrip("\ufeff \t\r\n")[:200]
     if start.startswith("BEGIN:VCALENDAR"):
         return ".ics"
@@ -40,6 +39,9 @@ def _format_of(path: str, text: str) -> str | None:
         return ".xml"
     if start.startswith("{"):
         return ".json"
+    suffix = Path(path).suffix.lower()
+    if suffix in _LOADERS:
+        return suffix
     if start.startswith("---"):
         return ".md"
     return None

@@ -8,6 +8,7 @@ same sessions, ids included.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 
@@ -17,7 +18,11 @@ from .model import Schedule, Session, Speaker
 
 
 def _zone_name(zone: tzinfo) -> str:
-    return getattr(zone, "key", "UTC")
+    """The venue zone's IANA name; a zone without one cannot be written faithfully."""
+    name = getattr(zone, "key", None)
+    if not name:
+        raise ValueError(f"the venue zone {zone} has no IANA name; pass one with --tz")
+    return name
 
 
 def speakers_text(speakers: Iterable[Speaker]) -> str:
@@ -25,7 +30,21 @@ def speakers_text(speakers: Iterable[Speaker]) -> str:
     return "; ".join(f"{s.name}, {s.affiliation}" if s.affiliation else s.name for s in speakers)
 
 
+_LINE_STARTS_SYNTAX = re.compile(r"^(#|<|\[|[-*+]\s+\*\*|import\s|!\[|---)")
+
+
+def _markdown_line(line: str) -> str:
+    """An abstract line that would read as a heading, a talk, or noise gets a `\\`."""
+    return "\\" + line if _LINE_STARTS_SYNTAX.match(line.lstrip()) else line
+
+
+def _markdown_url(url: str) -> str:
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
 def to_markdown(schedule: Schedule) -> str:
+    """Markdown as organisers write it; talks with no track first (a track heading would
+    otherwise claim them). Rooms have no place in this format and are left out."""
     first = schedule.sessions[0].start if schedule.sessions else datetime.now(UTC)
     lines = [
         "---",
@@ -35,37 +54,32 @@ def to_markdown(schedule: Schedule) -> str:
         "---",
         "",
     ]
-    by_track: dict[str, list[Session]] = {}
+    by_track: dict[str, list[Session]] = {"": []}
     for session in schedule:
         by_track.setdefault(session.track or "", []).append(session)
     for track, sessions in by_track.items():
         if track:
             lines += [f"## {track}", ""]
         for session in sessions:
-            label = session.title.replace("[", "(").replace("]", ")")
-            if session.speakers:
-                label += f" - {speakers_text(session.speakers)}"
-            heading = f"### [{label}]({session.url})" if session.url else f"### [{label}](#{session.id})"
+            title = session.title.replace("[", "(").replace("]", ")")
+            target = _markdown_url(session.url) if session.url else f"#{session.id}"
             start, end = session.start.astimezone(schedule.zone), session.end.astimezone(schedule.zone)
-            # An evening past midnight reads as such: the Markdown loader takes 20:00 - 01:00 as overnight.
-            lines += [
-                heading,
-                "",
-                f"{start:%A}, {start:%B} {start.day}, {start.year} • {start:%H:%M} - {end:%H:%M}",
-                "",
-            ]
+            # An evening past midnight reads as such: the loader takes 20:00 - 01:00 as overnight.
+            when = f"{start:%A}, {start:%B} {start.day}, {start.year} • {start:%H:%M} - {end:%H:%M}"
+            people = speakers_text(session.speakers)
+            lines += [f"### [{title}]({target})", "", f"*{people} | {when}*" if people else when, ""]
             if session.abstract:
-                lines += [session.abstract, ""]
+                lines += [_markdown_line(line) for line in session.abstract.splitlines()] + [""]
     return "\n".join(lines)
 
 
-def _event(session: Session, zone: tzinfo) -> Event:
+def _event(session: Session, zone: tzinfo, stamp: datetime) -> Event:
     event = Event()
     event.add("uid", f"{session.id}@confbot")
     event.add("summary", session.title)
     event.add("dtstart", session.start.astimezone(zone))
     event.add("dtend", session.end.astimezone(zone))
-    event.add("dtstamp", datetime(2000, 1, 1, tzinfo=UTC))  # stable output for stable input
+    event.add("dtstamp", stamp)
     if session.url:
         event.add("url", session.url)
     if session.location:
@@ -80,7 +94,9 @@ def _event(session: Session, zone: tzinfo) -> Event:
     return event
 
 
-def to_ics(sessions: Iterable[Session], zone: tzinfo, name: str = "") -> str:
+def to_ics(sessions: Iterable[Session], zone: tzinfo, name: str = "", stamp: datetime | None = None) -> str:
+    """`stamp` (DTSTAMP) defaults to a fixed date so a file converts the same each time;
+    a live feed passes now, so calendar apps see a change as new."""
     calendar = Calendar()
     calendar.add("prodid", "-//confbot//schedule//EN")
     calendar.add("version", "2.0")
@@ -88,13 +104,14 @@ def to_ics(sessions: Iterable[Session], zone: tzinfo, name: str = "") -> str:
     if name:
         calendar.add("x-wr-calname", name)
     for session in sessions:
-        calendar.add_component(_event(session, zone))
+        calendar.add_component(_event(session, zone, stamp or datetime(2000, 1, 1, tzinfo=UTC)))
     calendar.add_missing_timezones()  # a VTIMEZONE, so every calendar app places the times right
     return calendar.to_ical().decode("utf-8")
 
 
 def _duration(session: Session) -> str:
-    minutes = int((session.end - session.start).total_seconds() // 60)
+    # Elapsed time, in UTC: the same zone on both sides would subtract wall clocks (DST).
+    minutes = int((session.end.astimezone(UTC) - session.start.astimezone(UTC)).total_seconds() // 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 

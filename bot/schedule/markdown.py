@@ -199,6 +199,7 @@ def _default_year(value: object) -> int | None:
 
 def _abstract(lines: list[str]) -> str:
     """Plain text: links become their text, emphasis marks go."""
+    lines = [line[1:] if line.startswith("\\") and len(line) > 1 and not line[1].isalnum() else line for line in lines]
     paragraphs = [_LINK.sub(r"\1", line) if "](" in line else line for line in lines]
     return "\n".join(_EMPHASIS.sub("", p) if ("*" in p or "_" in p) else p for p in paragraphs).strip()
 
