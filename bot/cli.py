@@ -12,14 +12,22 @@ from collections.abc import Callable
 from bot.schedule import Problem, Schedule, ScheduleError, load_schedule
 
 
-def _check(args: argparse.Namespace) -> int:
+def _load_or_explain(path: str, tz: str | None) -> tuple[Schedule, list[Problem]] | None:
+    """The schedule, or None after printing its `PATH:LINE: message` problems."""
     try:
-        schedule, warnings = load_schedule(args.path, args.tz or os.environ.get("CONFERENCE_TZ") or None)
+        return load_schedule(path, tz or os.environ.get("CONFERENCE_TZ") or None)
     except ScheduleError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         _print_warnings(error.warnings)
+        return None
+
+
+def _check(args: argparse.Namespace) -> int:
+    loaded = _load_or_explain(args.path, args.tz)
+    if loaded is None:
         return 1
+    schedule, warnings = loaded
     if args.json:
         print(json.dumps([s.as_dict() for s in schedule], ensure_ascii=False, indent=2))
     else:
@@ -33,13 +41,10 @@ def _convert(args: argparse.Namespace) -> int:
 
     from bot.schedule.export import write
 
-    try:
-        schedule, warnings = load_schedule(args.source, args.tz or os.environ.get("CONFERENCE_TZ") or None)
-    except ScheduleError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        _print_warnings(error.warnings)
+    loaded = _load_or_explain(args.source, args.tz)
+    if loaded is None:
         return 1
+    schedule, warnings = loaded
     target = Path(args.target)
     try:
         text = write(schedule, target.suffix.lower())

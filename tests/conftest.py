@@ -16,3 +16,15 @@ def shared_file(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"reference data {path} is absent (../shared is not beside this checkout)")
     return path
+
+
+def session_row(session) -> tuple:
+    """What a test compares of a session: title, speaker names, start, end, track, room."""
+    return (
+        session.title,
+        [s.name for s in session.speakers],
+        session.start.isoformat(),
+        session.end.isoformat(),
+        session.track,
+        session.location,
+    )

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.schedule.frab import load_frab, parse_duration, plain_text
 from bot.schedule.problems import ScheduleError
-from tests.conftest import shared_file
+from tests.conftest import session_row, shared_file
 
 FOSDEM = "frab/confclerk_fosdem2010_schedule.en.xml"
 DEBCONF = "frab/giggity_debconf23_wafer.xml"
@@ -29,15 +29,7 @@ def load(relative: str, zone: str | None = None):
     return _CACHE[key]
 
 
-def row(session):
-    return (
-        session.title,
-        [s.name for s in session.speakers],
-        session.start.isoformat(),
-        session.end.isoformat(),
-        session.track,
-        session.location,
-    )
+row = session_row
 
 
 # -- the reference files --------------------------------------------------------------

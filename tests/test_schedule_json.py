@@ -9,7 +9,7 @@ import pytest
 
 from bot.schedule.problems import ScheduleError
 from bot.schedule.schedule_json import load_schedule_json
-from tests.conftest import shared_file
+from tests.conftest import session_row, shared_file
 
 DEMOCON = "json/pretalx_democon_schedule.json"
 CAMP = "json/voc_frab-camp2019.json"
@@ -21,15 +21,7 @@ def load(relative: str, default_zone: str | None = None):
     return load_schedule_json(str(path), path.read_text(encoding="utf-8"), default_zone)
 
 
-def summary(session) -> tuple:
-    return (
-        session.title,
-        [s.name for s in session.speakers],
-        session.start.isoformat(),
-        session.end.isoformat(),
-        session.track,
-        session.location,
-    )
+summary = session_row
 
 
 def line_of(text: str, needle: str) -> int:
