@@ -112,4 +112,8 @@ def main_console(args, env) -> int:
     config = Config.from_env(env, for_serve=False)
     if args.schedule:
         config = Config(**{**config.__dict__, "schedule_path": Path(args.schedule)})
-    return run_console(config, args.at, args.speed, args.user_tz, sys.stdin, sys.stdout)
+    try:
+        return run_console(config, args.at, args.speed, args.user_tz, sys.stdin, sys.stdout)
+    except BrokenPipeError:  # `… | head`: the reader left; so do we, quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
