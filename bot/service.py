@@ -145,7 +145,13 @@ class ConfService:
     def _help(self, user_id: str, command: Command) -> Reply:
         loaded = self.catalog.current
         detail = f"{sessions_count(len(loaded.schedule))} on {len(loaded.schedule.days)} days: {self._days_text()}."
-        return notice(HELP, command_text=command.text, detail=detail)
+        text = HELP
+        if user_id in self.admins:
+            text += (
+                "\n*For organisers:* `/conf reload` · `/conf digest #channel 08:00` · `/conf digest now` "
+                "· `/conf digest off` · `/conf stats`"
+            )
+        return notice(text, command_text=command.text, detail=detail)
 
     def _search(self, user_id: str, command: Command) -> Reply:
         query = command.argument

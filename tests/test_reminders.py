@@ -452,3 +452,9 @@ def test_unsubscribing_from_a_followed_session_lasts(tmp_path, standin):
     )
     bot.reloader.reload("a change elsewhere")
     assert bot.store.subscriptions("U1") == {"1AOju"}
+
+
+def test_help_shows_organisers_their_commands(tmp_path, standin):
+    bot, _ = make_bot(tmp_path, standin)
+    assert "For organisers" in all_text(bot.service.handle("UADMIN", "help").as_ephemeral())
+    assert "For organisers" not in all_text(bot.service.handle("U1", "help").as_ephemeral())
