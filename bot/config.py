@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 
+from bot.agenda import parse_clock
 from bot.schedule.zones import zone_named
 
 BUNDLED_SCHEDULE = Path(__file__).resolve().parent.parent / "data" / "kubecon-na-2022.md"
@@ -145,7 +146,7 @@ def _clock_time(env: Mapping[str, str], name: str, default: time) -> time:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    found = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", raw)
-    if not found:
+    parsed = parse_clock(raw)
+    if parsed is None:
         raise ConfigError(f"{name} must be a time of day as HH:MM (24-hour), not {raw!r}")
-    return time(int(found.group(1)), int(found.group(2)))
+    return parsed

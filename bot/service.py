@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -25,11 +25,6 @@ if TYPE_CHECKING:
     from bot.digest_poster import DigestPoster
 
 ZoneLookup = Callable[[str], tzinfo | None]
-
-
-def _clock_time(text: str) -> time | None:
-    found = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text.strip())
-    return time(int(found.group(1)), int(found.group(2))) if found else None
 
 
 def sessions_count(count: int) -> str:
@@ -73,14 +68,11 @@ class ConfService:
         handler = getattr(self, f"_{command.name}")
         return handler(user_id, command)
 
-    def toggle(self, user_id: str, session_id: str, subscribe: bool) -> tuple[bool, Reply]:
-        """A button click: (did anything change, a confirmation)."""
-        command = Command(
-            "sub" if subscribe else "unsub", session_id, f"{'sub' if subscribe else 'unsub'} {session_id}"
-        )
-        changed_before = self.store.subscriptions(user_id)
-        reply = self._sub(user_id, command) if subscribe else self._unsub(user_id, command)
-        return self.store.subscriptions(user_id) != changed_before, reply
+    def toggle(self, user_id: str, session_id: str, subscribe: bool) -> Reply:
+        """A button click: subscribe or unsubscribe, and the confirmation."""
+        name = "sub" if subscribe else "unsub"
+        command = Command(name, session_id, f"{name} {session_id}")
+        return self._sub(user_id, command) if subscribe else self._unsub(user_id, command)
 
     # -- helpers ------------------------------------------------------------------
 
@@ -525,7 +517,7 @@ class ConfService:
         if words[0].casefold() == "now":
             return notice(self.digests.post_now(), command_text=command.text)  # its text links the channel
         channel = parse_channel(words[0])
-        at = _clock_time(words[1]) if len(words) == 2 else None
+        at = agenda.parse_clock(words[1]) if len(words) == 2 else None
         if channel is None or at is None:
             return notice(
                 f"I did not understand `{escape(command.argument)}`.", command_text=command.text, detail=usage

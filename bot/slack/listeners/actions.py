@@ -31,7 +31,7 @@ def _toggle(ack: Ack, body: dict, context: BoltContext, respond: Respond, subscr
     service: ConfService = context["conf"]
     action = body["actions"][0]
     user_id = body["user"]["id"]
-    _, confirmation = service.toggle(user_id, action.get("value", ""), subscribe)
+    confirmation = service.toggle(user_id, action.get("value", ""), subscribe)
     command_text = _command_of(action.get("block_id", ""))
     if command_text is not None:
         reply = service.handle(user_id, command_text)
