@@ -143,10 +143,10 @@ def build_bot(config: Config, clock: Clock | None = None, client: WebClient | No
         store,
         clock,
         ledger,
-        viewer_zone=zones,
-        admins=config.admin_user_ids,
         reload=reloader.reload,
         digests=digests,
+        viewer_zone=zones,
+        admins=config.admin_user_ids,
         public_url=config.public_url,
     )
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")

@@ -54,10 +54,10 @@ class ConfService:
     store: Store
     clock: Clock
     ledger: Ledger
+    reload: Callable[[str], str]  # reloads the schedule, returns what happened
+    digests: DigestPoster
     viewer_zone: ZoneLookup = lambda user_id: None
     admins: frozenset[str] = frozenset()
-    reload: Callable[[str], str] | None = None  # reloads the schedule, returns what happened
-    digests: DigestPoster | None = None
     public_url: str | None = None  # where /calendar/TOKEN.ics is served
     digest_changed: Callable[[], None] = lambda: None
 
@@ -381,8 +381,6 @@ class ConfService:
         refused = self._admin_only(user_id, command)
         if refused:
             return refused
-        if self.reload is None:
-            return notice("Reloading is not available here.", command_text=command.text)
         return notice(self.reload(f"/conf reload by {user_id}"), command_text=command.text)
 
     def _free(self, user_id: str, command: Command) -> Reply:
@@ -502,8 +500,6 @@ class ConfService:
         refused = self._admin_only(user_id, command)
         if refused:
             return refused
-        if self.digests is None:
-            return notice("The digest is not available here.", command_text=command.text)
         words = command.argument.split()
         usage = "Use `/conf digest #channel 08:00`, `/conf digest off` or `/conf digest now`."
         if not words:
