@@ -234,17 +234,17 @@ def test_reusing_the_unaided_reading_changes_nothing(name):
     """The loader skips the second split of a title when the document knows none of the
     names the first one asked about; the result must be what a fresh split gives."""
     from bot.schedule import markdown
+    from bot.schedule.document import parse_blocks
+    from bot.schedule.front_matter import date_resolver, split_post
+    from bot.schedule.reader import read_talks
     from bot.schedule.speakers import parse_speakers, split_title
 
     text = shared_file(f"cilium/{name}").read_text(encoding="utf-8")
-    reader = markdown._Reader(name, 2025)
-    offset = markdown._body_offset(text)
-    for number, raw in enumerate(text.splitlines()[offset:], start=offset + 1):
-        reader.read_line(number, raw)
-    reader.finish_talk()
-    known = markdown._people_named(reader)
-    for talk in reader.talks:
-        fresh = split_title(talk.title_text, known)
-        if talk.speakers_text and parse_speakers(talk.speakers_text, known):
+    post = split_post(name, text)
+    drafts = read_talks(parse_blocks(post.body, post.body_line), date_resolver([]), name, [])
+    known = markdown._people_named(drafts, [])
+    assert drafts
+    for draft in drafts:
+        if (draft.speakers_text and parse_speakers(draft.speakers_text, known)) or draft.speaker_names:
             continue
-        assert markdown._title_and_speakers(talk, known) == fresh
+        assert markdown._split(draft, known) == split_title(draft.title, known)

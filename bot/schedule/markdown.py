@@ -1,207 +1,36 @@
-"""The Markdown loader: a talk-list blog post (YAML front matter + Markdown) to a Schedule.
+"""The Markdown loader: a talk-list post (front matter + Markdown) to a Schedule.
 
-A talk is a title (a heading or a paragraph that is one link, or a bold list item),
-then, within its first lines, a date/time line, optionally speakers on their own line,
-then its abstract. `##` headings name the track. A time with no date takes the day
-last named in the text around it ("Join us on Monday, November 10").
+The post is parsed as Markdown (`document.py`), talks are found by evidence
+(`reader.py`), and here each draft becomes a session: its day and times in the venue
+zone, its speakers, its id. What cannot be a session is said, never guessed: a talk
+with no time is a warning; a booth, a party or an "All Day" is a warning; an unreadable
+time or a wrong weekday is an error at its line.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
-import frontmatter
-from dateutil import parser as dateparser
-
+from .clocks import When
+from .document import parse_blocks
+from .front_matter import date_resolver, post_dates, split_post
 from .ids import IdAllocator
 from .model import Schedule, Session, Speaker
 from .problems import LineError, Problem, ScheduleError
-from .speakers import FoldedNames, Knowledge, names_in, parse_speakers, split_title
-from .timelines import (
-    TimeLine,
-    clean_markup,
-    find_prose_date,
-    parse_time_line,
-    resolve_date,
-    session_times,
-)
+from .reader import Draft, read_talks
+from .speakers import FoldedNames, Knowledge, looks_like_name, names_in, parse_speakers, split_title
+from .timelines import localize
 from .zones import check_abbreviation, venue_zone
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-_LINK_ONLY = re.compile(r"^\[(?P<text>.+?)\]\((?P<url>[^)\s]*)\)$")
-_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
-_BOLD_ITEM = re.compile(r"^[-*+]\s+\*\*(?P<text>.+?)\*\*\s*(?:<br\s*/?>)?$")
-_BREAK = re.compile(r"<br\s*/?>\s*$")
-_AUTHOR = re.compile(r"Author:\s*(?P<names>[^|]+)", re.IGNORECASE)
-_NOISE = re.compile(r"^(?:import\s.+\sfrom\s|!\[|<(?!br))")
-# Links that accompany a talk rather than name one.
-_GENERIC_LINK = re.compile(
-    r"^(?:see|watch|register|sign up|read|click|slides|video|recording|here|link)\b\W*(?:\w+\W*){0,3}$",
+DEFAULT_LENGTH = timedelta(minutes=30)
+# What people list beside talks but nobody subscribes to as one.
+_NOT_A_TALK = re.compile(
+    r"\b(?:booth|kiosk|pavilion|party|parties|happy hour|office hours|showcase hours|reception|"
+    r"lunch|breakfast|dinner|coffee break|networking break)\b",
     re.IGNORECASE,
 )
-_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))")
-_HEADER_LINES = 3  # non-empty lines after a title that may hold its time and speakers
-
-
-@dataclass
-class _Talk:
-    title_text: str
-    line: int
-    url: str | None
-    track: str | None
-    speakers_text: str | None = None
-    time: TimeLine | None = None
-    time_line: int = 0
-    day: date | None = None
-    header_seen: int = 0
-    abstract: list[str] = field(default_factory=list)
-    unaided_split: tuple[str, tuple[Speaker, ...]] | None = None  # split_title with no document knowledge
-    asked: frozenset[str] = frozenset()  # the names that reading asked about
-
-
-@dataclass
-class _Reader:
-    path: str
-    default_year: int | None
-    talks: list[_Talk] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)
-    track: str | None = None
-    context_day: date | None = None
-    current: _Talk | None = None
-
-    def finish_talk(self) -> None:
-        if self.current is not None:
-            self.talks.append(self.current)
-            self.current = None
-
-    def start_talk(self, text: str, url: str | None, line: int) -> None:
-        self.finish_talk()
-        self.current = _Talk(clean_markup(text), line, url or None, self.track)
-
-    def note_prose_date(self, text: str) -> None:
-        parts = find_prose_date(text)
-        if parts is None:
-            return
-        # A date in running text that does not resolve is not ours to judge.
-        with contextlib.suppress(LineError):
-            self.context_day = resolve_date(parts, self.default_year)
-
-    def read_line(self, number: int, raw: str) -> None:
-        text = raw.strip()
-        if not text:
-            return
-        if _NOISE.match(text):
-            self.finish_talk()
-            return
-        author = _AUTHOR.search(text)
-        if author:
-            self.authors.extend(names_in(clean_markup(author.group("names"))))
-        heading = _HEADING.match(text)
-        if heading:
-            self.read_heading(number, len(heading.group(1)), heading.group(2))
-            return
-        link = _LINK_ONLY.match(text)
-        if link and not _GENERIC_LINK.match(clean_markup(link.group("text"))):
-            self.start_talk(link.group("text"), link.group("url"), number)
-            return
-        item = _BOLD_ITEM.match(text)
-        if item:
-            self.start_talk(item.group("text"), None, number)
-            return
-        if self.current is None:
-            self.note_prose_date(text)
-            return
-        self.read_talk_line(number, text, link)
-
-    def read_heading(self, number: int, level: int, text: str) -> None:
-        link = _LINK.search(text)
-        if link and level >= 2 and _LINK_ONLY.match(text.strip()):
-            self.start_talk(link.group(1), link.group(2), number)
-            return
-        self.finish_talk()
-        if level <= 2:
-            self.track = clean_markup(_LINK.sub(r"\1", text)) or None
-        self.note_prose_date(text)
-
-    def read_talk_line(self, number: int, text: str, link: re.Match | None) -> None:
-        talk = self.current
-        assert talk is not None
-        in_header = not talk.abstract and talk.header_seen < _HEADER_LINES
-        talk.header_seen += 1
-        if in_header and talk.time is None:
-            try:
-                parsed = parse_time_line(text)
-            except LineError as problem:
-                self.errors.append(Problem(self.path, number, str(problem)))
-                talk.time_line = number
-                return
-            if parsed is not None:
-                self.take_time(talk, parsed, number)
-                return
-        if in_header and link is not None and talk.url is None:
-            talk.url = link.group("url")
-            return
-        if in_header and link is None and _BREAK.search(text) and talk.speakers_text is None:
-            talk.speakers_text = clean_markup(_BREAK.sub("", text))
-            return
-        if in_header and link is not None:
-            return  # "See on Youtube." under a talk that already has its link
-        talk.abstract.append(text)
-
-    def take_time(self, talk: _Talk, parsed: TimeLine, number: int) -> None:
-        talk.time, talk.time_line = parsed, number
-        if parsed.speakers:
-            talk.speakers_text = parsed.speakers
-        if parsed.track:
-            talk.track = parsed.track
-        if parsed.date is None:
-            talk.day = self.context_day
-            return
-        try:
-            talk.day = self.context_day = resolve_date(parsed.date, self.default_year)
-        except LineError as problem:
-            self.errors.append(Problem(self.path, number, str(problem)))
-
-
-def _body_offset(text: str) -> int:
-    """How many lines the front matter takes (0 when there is none)."""
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        return 0
-    for index, line in enumerate(lines[1:], start=1):
-        if line.strip() in ("---", "..."):
-            return index + 1
-    return 0
-
-
-def _front_matter_line(text: str, key: str) -> int:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith(f"{key}:"):
-            return number
-    return 1
-
-
-def _default_year(value: object) -> int | None:
-    if isinstance(value, datetime | date):
-        return value.year
-    if isinstance(value, str) and value.strip():
-        try:
-            return dateparser.parse(value).year
-        except (ValueError, OverflowError):
-            return None
-    return None
-
-
-def _abstract(lines: list[str]) -> str:
-    """Plain text: links become their text, emphasis marks go."""
-    lines = [line[1:] if line.startswith("\\") and len(line) > 1 and not line[1].isalnum() else line for line in lines]
-    paragraphs = [_LINK.sub(r"\1", line) if "](" in line else line for line in lines]
-    return "\n".join(_EMPHASIS.sub("", p) if ("*" in p or "_" in p) else p for p in paragraphs).strip()
+_AUTHOR = re.compile(r"^Author:\s*(?P<names>[^|]+)", re.IGNORECASE)
 
 
 def load_markdown(path: str, text: str, default_zone: str | None = None) -> tuple[Schedule, list[Problem]]:
@@ -209,102 +38,240 @@ def load_markdown(path: str, text: str, default_zone: str | None = None) -> tupl
     ScheduleError listing every `path:line` problem when it cannot be used."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
-    try:
-        post = frontmatter.loads(text)
-        metadata = post.metadata
-    except Exception as problem:  # YAML's errors have no common base worth naming
-        mark = getattr(problem, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise ScheduleError([Problem(path, line, f"front matter is not valid YAML: {problem}")]) from None
-
-    zone = _venue_zone(path, text, metadata, default_zone, errors, warnings)
-    default_year = _default_year(metadata.get("date"))
-    reader = _Reader(path, default_year)
-    offset = _body_offset(text)
-    for number, raw in enumerate(text.splitlines()[offset:], start=offset + 1):
-        reader.read_line(number, raw)
-    reader.finish_talk()
-    errors.extend(reader.errors)
-    warnings.extend(reader.warnings)
-
-    sessions = _sessions(path, reader, zone, errors, warnings)
+    post = split_post(path, text)
+    zone, zone_named = _venue_zone(path, text, post.metadata, default_zone, errors, warnings)
+    dates = post_dates(path, post, warnings)
+    blocks = parse_blocks(post.body, post.body_line)
+    drafts = read_talks(blocks, date_resolver(dates), path, errors)
+    authors = [name for b in blocks for line in b.lines for name in _authors(line.text)]
+    sessions = _sessions(path, drafts, authors, zone, zone_named, errors, warnings)
     if not sessions and not errors:
         untimed = sum(1 for w in warnings if "no date/time" in w.message)
         detail = f" ({untimed} talks without one)" if untimed else ""
-        errors.append(Problem(path, offset + 1 if offset else 1, f"no session with a date and time found{detail}"))
+        errors.append(Problem(path, post.body_line, f"no session with a date and time found{detail}"))
     if errors:
         raise ScheduleError(errors, warnings)
-    title = str(metadata.get("title") or "").strip()
+    title = str(post.metadata.get("title") or "").strip()
     return Schedule(tuple(sessions), zone, source=path, title=title), sorted(warnings, key=lambda w: w.line)
+
+
+def _authors(text: str) -> list[str]:
+    found = _AUTHOR.match(text)
+    return names_in(found.group("names")) if found else []
 
 
 def _venue_zone(
     path: str, text: str, metadata: dict, default_zone: str | None, errors: list[Problem], warnings: list[Problem]
-) -> tzinfo:
-    named = str(metadata.get("timezone") or "") or None
-    line = _front_matter_line(text, "timezone")
-    return venue_zone(path, named, line, default_zone, "no `timezone:` in the front matter", errors, warnings)
+) -> tuple[tzinfo, bool]:
+    named = str(metadata.get("timezone") or metadata.get("time_zone") or "") or None
+    line = next((n for n, raw in enumerate(text.splitlines(), 1) if raw.startswith(("timezone", "time_zone"))), 1)
+    zone = venue_zone(path, named, line, default_zone, "no `timezone:` in the front matter", errors, warnings)
+    return zone, bool(named or default_zone)
 
 
 def _sessions(
-    path: str, reader: _Reader, zone: tzinfo, errors: list[Problem], warnings: list[Problem]
+    path: str,
+    drafts: list[Draft],
+    authors: list[str],
+    zone: tzinfo,
+    zone_named: bool,
+    errors: list[Problem],
+    warnings: list[Problem],
 ) -> list[Session]:
-    known_people = _people_named(reader)
-    ids = IdAllocator()
-    sessions = []
-    for talk in reader.talks:
-        title, speakers = _title_and_speakers(talk, known_people)
-        if talk.time is None:
-            if talk.time_line == 0:  # a broken time line was reported already
-                warnings.append(Problem(path, talk.line, f'no date/time for "{title}"'))
-            continue
-        if talk.day is None:
-            if talk.time.date is None:
-                warnings.append(Problem(path, talk.time_line, f'no date/time for "{title}": a time with no day'))
-            continue
+    timed = [d for d in drafts if _is_session(path, d, warnings)]
+    known_people = _people_named(timed, authors)
+    placed = []
+    for draft in timed:
         try:
-            start, end = session_times(talk.day, talk.time, zone)
-            if talk.time.zone:
-                check_abbreviation(talk.time.zone, start, zone)
+            start = localize(draft.day, draft.when.start, zone)
+            if draft.when.zone:
+                slip = check_abbreviation(draft.when.zone, start, zone, zone_named)
+                if slip:
+                    warnings.append(Problem(path, draft.when_line, slip))
         except LineError as problem:
-            errors.append(Problem(path, talk.time_line, str(problem)))
+            errors.append(Problem(path, draft.when_line, str(problem)))
             continue
-        # `[Title](#1Auye)`: a link to nowhere but an id, as `convert` writes talks with no page.
-        own_id = talk.url[1:] if talk.url and talk.url.startswith("#") else None
-        session_id = ids.allocate(title, talk.url, salt=start.isoformat(), preferred=own_id)
-        sessions.append(
-            Session(
-                id=session_id,
-                title=title,
-                start=start,
-                end=end,
-                speakers=speakers,
-                track=talk.track,
-                url=None if own_id else talk.url,
-                abstract=_abstract(talk.abstract),
-            )
+        placed.append((draft, start))
+    ends = _ends(path, placed, zone, warnings)
+    ids = IdAllocator()
+    sessions: dict[tuple[str, datetime], Session] = {}
+    for (draft, start), end in zip(placed, ends, strict=True):
+        title, speakers = _title_and_speakers(draft, known_people)
+        key = (" ".join(title.casefold().split()), start)
+        if key in sessions:
+            sessions[key] = _merged(sessions[key], speakers, draft)
+            continue
+        own_id = draft.url[1:] if draft.url and draft.url.startswith("#") else None
+        session_id = ids.allocate(title, draft.url, salt=start.isoformat(), preferred=own_id)
+        sessions[key] = Session(
+            id=session_id,
+            title=title,
+            start=start,
+            end=end,
+            speakers=speakers,
+            track=draft.track,
+            url=None if own_id else draft.url,
+            abstract=_abstract(draft.abstract),
+            location=draft.room,
         )
-    return sessions
+    return list(sessions.values())
 
 
-def _people_named(reader: _Reader) -> FoldedNames:
+def _is_session(path: str, draft: Draft, warnings: list[Problem]) -> bool:
+    title = draft.title
+    if not title:
+        if draft.when is not None:
+            warnings.append(Problem(path, draft.when_line, "a time with no talk beside it"))
+        return False
+    if draft.when is None:
+        if not draft.weak and _looks_like_a_talk(draft):
+            warnings.append(Problem(path, draft.line, f'no date/time for "{split_title(title)[0]}"'))
+        return False
+    if draft.when.all_day:
+        warnings.append(Problem(path, draft.when_line, f'"{title}" runs all day: not a session'))
+        return False
+    if _NOT_A_TALK.search(title):
+        warnings.append(Problem(path, draft.line, f'"{title}" is not a talk (a booth, a break or a social)'))
+        return False
+    if draft.day is None:
+        warnings.append(Problem(path, draft.when_line, f'no date/time for "{title}": a time with no day'))
+        return False
+    return True
+
+
+_EVENT_PAGE = re.compile(r"sched\.(?:co|com)|/events?/|/talks?/|/sessions?/|pretalx|youtu", re.IGNORECASE)
+
+
+def _looks_like_a_talk(draft: Draft) -> bool:
+    """Whether an untimed title is worth a warning: it has speakers, an abstract or a
+    talk's page; a list of plain links ("Conference website") is not a programme."""
+    has_speakers = draft.speakers_text or draft.speaker_names or split_title(draft.title)[1]
+    return bool(has_speakers or draft.abstract or (draft.url and _EVENT_PAGE.search(draft.url)))
+
+
+def _ends(path: str, placed: list[tuple[Draft, datetime]], zone: tzinfo, warnings: list[Problem]) -> list[datetime]:
+    """Each talk's end: as written; for a start-only time, the start of the next talk of
+    the same day and track, else DEFAULT_LENGTH (with a warning naming the line)."""
+    ends = []
+    for draft, start in placed:
+        when: When = draft.when
+        if when.end is not None:
+            end_day = draft.day + timedelta(days=1) if when.overnight else draft.day
+            ends.append(localize(end_day, when.end, zone))
+            continue
+        later = [s for d, s in placed if s > start and s.date() == start.date() and d.track == draft.track]
+        end = min(later) if later else start + DEFAULT_LENGTH
+        minutes = int((end - start).total_seconds() // 60)
+        reason = "the next talk's start" if later else "the default length"
+        warnings.append(Problem(path, draft.when_line, f'"{draft.title}" gives no end: {minutes} minutes ({reason})'))
+        ends.append(end)
+    return ends
+
+
+def _merged(session: Session, speakers: tuple[Speaker, ...], draft: Draft) -> Session:
+    """The same talk listed twice (an agenda table, then a section per talk): one session
+    with what each listing adds."""
+    from dataclasses import replace
+
+    return replace(
+        session,
+        speakers=session.speakers or speakers,
+        abstract=session.abstract or _abstract(draft.abstract),
+        url=session.url or draft.url,
+        location=session.location or draft.room,
+    )
+
+
+_STRAY_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))")
+
+
+def _abstract(lines: list[str]) -> str:
+    """Plain text; emphasis marks that the parser left as text (`**.**`) go too."""
+    text = "\n".join(line.strip() for line in lines).strip()
+    return _STRAY_EMPHASIS.sub("", text) if ("*" in text or "_" in text) else text
+
+
+def _people_named(drafts: list[Draft], authors: list[str]) -> FoldedNames:
     """Everyone the document plainly names as a person: authors, and the speakers of
     talks whose speaker list reads the same with or without this knowledge."""
-    people = list(reader.authors)
-    for talk in reader.talks:
-        people.extend(names_in(talk.speakers_text or ""))
+    people = list(authors)
+    for draft in drafts:
+        people.extend(names_in(draft.speakers_text or ""))
+        people.extend(draft.speaker_names)
         probe = Knowledge()
-        talk.unaided_split = split_title(talk.title_text, probe)
-        talk.asked = frozenset(probe.asked)
-        people.extend(speaker.name for speaker in talk.unaided_split[1])
+        draft.unaided_split = split_title(draft.title, probe)
+        draft.asked = frozenset(probe.asked)
+        people.extend(speaker.name for speaker in draft.unaided_split[1])
     return FoldedNames.of(people)
 
 
-def _title_and_speakers(talk: _Talk, known_people: FoldedNames) -> tuple[str, tuple[Speaker, ...]]:
-    if talk.speakers_text:
-        speakers = parse_speakers(talk.speakers_text, known_people)
+def _title_and_speakers(draft: Draft, known_people: FoldedNames) -> tuple[str, tuple[Speaker, ...]]:
+    if draft.speaker_names:
+        return draft.title, tuple(Speaker(name) for name in draft.speaker_names)
+    if draft.speakers_text:
+        speakers = _listed_people(draft) or parse_speakers(_normalised(draft.speakers_text), known_people)
         if speakers:
-            return talk.title_text, speakers
-    if talk.unaided_split is not None and not talk.asked & known_people:
-        return talk.unaided_split  # the document knows none of the names that reading asked about
-    return split_title(talk.title_text, known_people)
+            title, in_title = _split(draft, known_people)
+            return (title if in_title else draft.title), speakers
+    title, speakers = _split(draft, known_people)
+    if not speakers and draft.prose_lead:
+        speakers = _people_in_prose(draft.prose_lead)
+    if not speakers and draft.abstract:
+        speakers = _people_in_prose(draft.abstract[0], lead_only=True)
+    return title, speakers
+
+
+_NICKNAME = re.compile(r"\s+[\"“][^\"”]{1,20}[\"”]\s+")
+_PAREN_AFFILIATION = re.compile(r"\s*\(([^()@]{2,60})\)\s*(?=,|&|;|\band\b|$)")
+_PEOPLE_SPLIT = re.compile(r"\s*(?:,|&|;|\band\b)\s*")
+
+
+def _normalised(text: str) -> str:
+    """`Mauricio "Salaboy" Salatino`, `Iacopo Rozzo (Sysdig), Aldo Lacuku (Kong Inc.)`:
+    written the way `parse_speakers` reads (`Name, Org; Name, Org`)."""
+    text = _NICKNAME.sub(" ", _HANDLE.sub("", text))
+    if _PAREN_AFFILIATION.search(text):
+        text = _PAREN_AFFILIATION.sub(r", \1;", text)
+        text = re.sub(r";\s*(?:,|&|\band\b)\s*", "; ", text).strip(" ;")
+    return text
+
+
+def _listed_people(draft: Draft) -> tuple[Speaker, ...]:
+    """A "Speakers:" field or column of full names only: each item is a person."""
+    if not draft.names_list:
+        return ()
+    items = [item for item in _PEOPLE_SPLIT.split(_normalised(draft.speakers_text or "")) if item]
+    if len(items) >= 2 and all(len(item.split()) >= 2 and looks_like_name(item) for item in items):
+        return tuple(Speaker(item) for item in items)
+    return ()
+
+
+def _split(draft: Draft, known_people: FoldedNames) -> tuple[str, tuple[Speaker, ...]]:
+    if draft.unaided_split is not None and not draft.asked & known_people:
+        return draft.unaided_split  # the document knows none of the names that reading asked about
+    return split_title(draft.title, known_people)
+
+
+_HANDLE = re.compile(r"\s*\(@[^)]*\)")
+_VERB = re.compile(
+    r"\s(?:will|share|shares|as they|as he|as she|to discuss|present|presents|talk|talks|speak|speaks|join|joins)\s"
+)
+_CHUNKS = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
+_CAPITALISED_RUN = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*)$")
+
+
+def _people_in_prose(text: str, lead_only: bool = False) -> tuple[Speaker, ...]:
+    """ "Alex Leong (@adleong), Linkerd core maintainer, will give …", "Ori Zohar and Simon
+    Jones will discuss …": the people a sentence opens with."""
+    will = _VERB.search(text)
+    if will is None and lead_only:
+        return ()
+    lead = _HANDLE.sub("", text[: will.start()] if will else text)
+    if len(lead) > 200:
+        return ()
+    names = []
+    for chunk in _CHUNKS.split(lead):
+        run = _CAPITALISED_RUN.search(chunk.strip(" .,;:"))
+        if run and len(run.group(1).split()) >= 2 and looks_like_name(run.group(1)):
+            names.append(run.group(1))
+    return tuple(Speaker(name) for name in dict.fromkeys(names))

@@ -85,21 +85,76 @@ def is_zone_abbreviation(token: str) -> bool:
     return token.upper() in _ABBREVIATION_HOURS
 
 
-def check_abbreviation(abbreviation: str, moment: datetime, zone: tzinfo) -> None:
-    """Raise LineError when `abbreviation` disagrees with `zone`'s offset at `moment`."""
+# Standard and summer time of one region: people write either all year round.
+_SEASON_PAIRS = [
+    {"PST", "PDT", "PT"}, {"MST", "MDT", "MT"}, {"CST", "CDT", "CT"}, {"EST", "EDT", "ET"},
+    {"AKST", "AKDT"}, {"CET", "CEST", "MEZ", "MESZ"}, {"WET", "WEST"}, {"EET", "EEST"},
+    {"GMT", "BST"}, {"AEST", "AEDT"}, {"ACST", "ACDT"}, {"NZST", "NZDT"},
+]  # fmt: skip
+# Where an abbreviation may be meant, for the hint when a file names no zone.
+_ZONES_OF = {
+    "CET": ("Europe/Paris", "Europe/Berlin", "Europe/Amsterdam", "Europe/Madrid", "Europe/Rome"),
+    "WET": ("Europe/Lisbon",), "EET": ("Europe/Athens", "Europe/Helsinki"), "BST": ("Europe/London",),
+    "GMT": ("Europe/London", "Etc/UTC"), "UTC": ("Etc/UTC",), "IST": ("Asia/Kolkata", "Europe/Dublin"),
+    "ET": ("America/New_York", "America/Toronto"), "CT": ("America/Chicago", "America/Mexico_City"),
+    "MT": ("America/Denver", "America/Phoenix"), "PT": ("America/Los_Angeles", "America/Vancouver"),
+    "JST": ("Asia/Tokyo",), "KST": ("Asia/Seoul",), "SGT": ("Asia/Singapore",), "MSK": ("Europe/Moscow",),
+    "AEST": ("Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane"), "ACST": ("Australia/Adelaide",),
+    "AWST": ("Australia/Perth",), "NZST": ("Pacific/Auckland",), "HST": ("Pacific/Honolulu",),
+    "AKST": ("America/Anchorage",),
+}  # fmt: skip
+
+
+def _region(abbreviation: str) -> str:
+    """The key of `_ZONES_OF` for an abbreviation (CEST → CET, EDT → ET)."""
+    upper = abbreviation.upper()
+    for pair in _SEASON_PAIRS:
+        if upper in pair:
+            return next((name for name in sorted(pair, key=len) if name in _ZONES_OF), upper)
+    return upper
+
+
+def zones_meaning(abbreviation: str, moment: datetime) -> list[str]:
+    """IANA zones where `abbreviation` is the clock at `moment`."""
+    names = []
+    for name in _ZONES_OF.get(_region(abbreviation), ()):
+        local = moment.astimezone(ZoneInfo(name))
+        hours = _ABBREVIATION_HOURS.get(abbreviation.upper())
+        offset = local.utcoffset() or timedelta(0)
+        if local.tzname() == abbreviation.upper() or (hours and any(offset == timedelta(hours=h) for h in hours)):
+            names.append(name)
+    return names
+
+
+def check_abbreviation(abbreviation: str, moment: datetime, zone: tzinfo, zone_named: bool = True) -> str | None:
+    """Raise LineError when `abbreviation` disagrees with `zone`'s offset at `moment`. A
+    season slip (PST written in summer for a Pacific venue) is read as the venue's clock
+    and returned as a warning."""
     local = moment.astimezone(zone)
     offset = local.utcoffset() or timedelta(0)
-    hours = _ABBREVIATION_HOURS.get(abbreviation.upper())
+    upper = abbreviation.upper()
+    hours = _ABBREVIATION_HOURS.get(upper)
     if hours is not None:
         if any(offset == timedelta(hours=h) for h in hours):
-            return
+            return None
     elif local.tzname() == abbreviation:
-        return
+        return None
     zone_name = getattr(zone, "key", str(zone))
+    local_name = local.tzname() or ""
+    if zone_named and any(upper in pair and local_name in pair for pair in _SEASON_PAIRS):
+        return (
+            f"{abbreviation} is written for a time when {zone_name} is on {local_name} "
+            f"(UTC{_format_offset(offset)} on {local.date().isoformat()}): read as the venue's clock"
+        )
+    hint = "fix the time or set the zone (front matter `timezone:` or --tz)"
+    if not zone_named:
+        candidates = zones_meaning(abbreviation, moment.replace(tzinfo=None).replace(tzinfo=zone))
+        if candidates:
+            meanings = ", ".join(candidates)
+            hint = f"the file names no zone: {abbreviation} there can mean {meanings} (set `timezone:` or --tz)"
     raise LineError(
         f"{abbreviation} does not match the venue zone {zone_name} "
-        f"(UTC{_format_offset(offset)} on {local.date().isoformat()}); "
-        "fix the time or set the zone (front matter `timezone:` or --tz)"
+        f"(UTC{_format_offset(offset)} on {local.date().isoformat()}); {hint}"
     )
 
 

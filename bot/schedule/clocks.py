@@ -1,0 +1,213 @@
+"""Finding dates, times and zones anywhere in a line, as people write them.
+
+`find_when` reads `9:15am - 9:20am`, `11:45--12:15 PM`, `4:45-5:20pm`, `2-5pm`, `10:27 to
+10:32 CET`, `6:15pmEST`, `9.30–10.00`, `2:35 PM` (start only), `All Day`, with an optional
+date anywhere in the same text: `Monday, October 24`, `Tuesday April 1, 2025`, `March
+22nd`, `23 March`, `Sat, Mar 21, 2026`, `2024-03-20`, `07/22/2014`, `Wednesday 21`
+(the month from the context). It says where in the text it found them, so the caller
+can read what is left (a title, speakers, a room). Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import time
+
+from .timelines import _MONTHS, _WEEKDAYS, DateParts, _alternation, _clock, _to_24h
+from .zones import is_zone_abbreviation
+
+_WD = rf"(?P<weekday>{_alternation(_WEEKDAYS)})\.?"
+_MONTH = rf"(?P<{{p}}>{_alternation(_MONTHS)})\.?"
+_ORD = r"(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?(?![\d:])"
+_DATE = re.compile(
+    rf"(?<![\w/])(?:{_WD},?\s+(?:the\s+)?)?"
+    r"(?:"
+    rf"{_MONTH.format(p='month1')}\s+(?P<day1>\d{{1,2}}){_ORD}(?![\d:.]\d){_YEAR}"
+    rf"|(?P<day2>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH.format(p='month2')}(?![a-z]){_YEAR.replace('year', 'year2')}"
+    r"|(?P<iso>(?:19|20)\d\d-\d\d-\d\d)"
+    r"|(?P<us>\d{1,2}/\d{1,2}/(?:19|20)?\d\d)(?![\d/])"
+    r")",
+    re.IGNORECASE,
+)
+# "Wednesday 21": a weekday and a day of the month, the month left to the context.
+_WEEKDAY_DAY = re.compile(rf"(?<![\w/]){_WD},?\s+(?P<day>\d{{1,2}}){_ORD}(?![\d.]|:\d|\s*[ap]\.?m)", re.IGNORECASE)
+
+_CLOCK = r"(?P<{p}h>\d{{1,2}})(?:(?P<{p}sep>[:.h])(?P<{p}m>\d\d))?\s?(?P<{p}ap>[aApP]\.?\s?[mM]\.?(?![a-z]))?"
+_RANGE_MARK = r"\s*(?:--|-|–|—|~|\bto\b|\buntil\b|\btill\b)\s*"
+_TIME = re.compile(
+    r"(?<![A-Za-z0-9:./-])" + _CLOCK.format(p="s") + rf"(?:{_RANGE_MARK}" + _CLOCK.format(p="e") + r")?(?![\d/a-z]|:\d)"
+)
+_ZONE_AFTER = re.compile(r"\s*\(?(?P<zone>[A-Z]{2,5})\)?(?![\w])")
+_LOCAL_TIME = re.compile(r"\s*\((?:local|venue)(?: time)?\)", re.IGNORECASE)
+_ALL_DAY = re.compile(r"\ball[- ]day\b", re.IGNORECASE)
+_EXTRA_ZONES = {"IST"}  # the venue's own zone decides what these mean
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A date and/or time found in a line. `start` is None for "All Day"; `end` is None
+    for a start-only time; `problem` says why a clock in it cannot be a time."""
+
+    start: time | None
+    end: time | None
+    date: DateParts | None
+    zone: str | None
+    span: tuple[int, int]
+    overnight: bool = False
+    all_day: bool = False
+    problem: str | None = None
+    pieces: tuple[tuple[int, int], ...] = ()  # where the date, time and zone sit in the text
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    parts: DateParts
+    start: int
+    end: int
+
+
+def find_dates(text: str) -> list[Found]:
+    """Every date in `text`, in order."""
+    found = []
+    for match in _DATE.finditer(text):
+        parts = _date_parts(match)
+        if parts is not None:
+            found.append(Found(parts, match.start(), match.end()))
+    taken = [(f.start, f.end) for f in found]
+    for match in _WEEKDAY_DAY.finditer(text):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        day = int(match.group("day"))
+        if 1 <= day <= 31:
+            weekday = _WEEKDAYS[match.group("weekday").lower()]
+            found.append(Found(DateParts(0, day, None, weekday), match.start(), match.end()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _date_parts(match: re.Match) -> DateParts | None:
+    weekday = match.group("weekday")
+    weekday_number = _WEEKDAYS[weekday.lower()] if weekday else None
+    if match.group("iso"):
+        year, month, day = (int(x) for x in match.group("iso").split("-"))
+        return DateParts(month, day, year, weekday_number)
+    if match.group("us"):
+        month, day, year = (int(x) for x in match.group("us").split("/"))
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        return DateParts(month, day, year + 2000 if year < 100 else year, weekday_number)
+    month_name = match.group("month1") or match.group("month2")
+    day = int(match.group("day1") or match.group("day2"))
+    year = match.group("year") or match.group("year2")
+    if not 1 <= day <= 31:
+        return None
+    return DateParts(_MONTHS[month_name.lower()], day, int(year) if year else None, weekday_number)
+
+
+def _masked(text: str, dates: list[Found]) -> str:
+    chars = list(text)
+    for found in dates:
+        chars[found.start : found.end] = " " * (found.end - found.start)
+    return "".join(chars)
+
+
+def find_when(text: str) -> When | None:
+    """The first time (range, start-only or all-day) in `text` with the date beside it."""
+    dates = find_dates(text)
+    masked = _masked(text, dates)
+    for match in _TIME.finditer(masked):
+        clock = _read_clock(match)
+        if clock is None:
+            continue
+        start, end, overnight, problem = clock
+        pieces = [(match.start(), match.end())]
+        zone, zone_end = _zone_after(masked, match.end())
+        if zone_end > match.end():
+            pieces.append((match.end(), zone_end))
+        return _with_date(text, dates, start, end, overnight, zone, pieces, problem)
+    all_day = _ALL_DAY.search(masked)
+    if all_day:
+        return _with_date(text, dates, None, None, False, None, [all_day.span()], None, all_day=True)
+    return None
+
+
+def _with_date(text, dates, start, end, overnight, zone, pieces, problem, all_day=False) -> When:
+    date = None
+    if dates:
+        nearest = min(dates, key=lambda f: abs(f.start - pieces[0][0]))
+        date = nearest.parts
+        pieces.append((nearest.start, nearest.end))
+    low = min(p[0] for p in pieces)
+    high = max(p[1] for p in pieces)
+    return When(start, end, date, zone, (low, high), overnight, all_day, problem, tuple(sorted(pieces)))
+
+
+def _zone_after(text: str, position: int) -> tuple[str | None, int]:
+    local = _LOCAL_TIME.match(text, position)
+    if local:
+        return None, local.end()
+    found = _ZONE_AFTER.match(text, position)
+    if found:
+        token = found.group("zone")
+        if is_zone_abbreviation(token) or token in _EXTRA_ZONES:
+            return token, found.end()
+    return None, position
+
+
+def _read_clock(match: re.Match) -> tuple[time, time | None, bool, str | None] | None:
+    """The clock(s) a match holds, None when it is no time at all (`10-12`, `2021`)."""
+    has_end = match.group("eh") is not None
+    start_marked = match.group("sm") is not None or match.group("sap") is not None
+    end_marked = has_end and (match.group("em") is not None or match.group("eap") is not None)
+    if not (start_marked or end_marked):
+        return None
+    if has_end and not end_marked:
+        return None  # "10:30-12": not a range people write
+    if not has_end and match.group("ssep") == ".":
+        return None  # "1.10" alone is a version, not a time
+    if not has_end and match.group("ssep") == "h" and not match.group("sm"):
+        return None
+    try:
+        if not has_end:
+            h, m, ap = _clock(match.group("sh"), match.group("sm"), match.group("sap"))
+            return time(_to_24h(h, ap), m), None, False, None
+        start, end, overnight = _range(match)
+        return start, end, overnight, None
+    except ValueError as problem:
+        return time(0), None, False, str(problem)
+
+
+def _range(found: re.Match) -> tuple[time, time, bool]:
+    """Both ends of a range; one am/pm covers both unless that would reverse them
+    (`11:45--12:15 PM` crosses noon)."""
+    sh, sm, sap = _bare_clock(found.group("sh"), found.group("sm"), found.group("sap"))
+    eh, em, eap = _clock(found.group("eh"), found.group("em"), found.group("eap"))
+    opposite = {"a": "p", "p": "a"}
+    if eap and not sap and 1 <= sh <= 12:
+        sap = eap
+        if (_to_24h(sh, sap), sm) > (_to_24h(eh, eap), em):
+            sap = opposite[eap]
+    elif sap and not eap and 1 <= eh <= 12:
+        eap = sap
+        if (_to_24h(eh, eap), em) < (_to_24h(sh, sap), sm):
+            eap = opposite[sap]
+    start = time(_to_24h(sh, sap), sm)
+    end = time(_to_24h(eh, eap), em)
+    overnight = False
+    if end < start:
+        if start.hour >= 12 and eap in (None, "a") and sap in (None, "p"):
+            overnight = True  # only an evening event may run past midnight
+        else:
+            raise ValueError(f"ends ({end:%H:%M}) before it starts ({start:%H:%M})")
+    return start, end, overnight
+
+
+def _bare_clock(hour: str, minute: str | None, meridiem: str | None) -> tuple[int, int, str | None]:
+    """The start of `2-5pm` may have neither minutes nor am/pm."""
+    if minute is None and meridiem is None:
+        h = int(hour)
+        if not 0 <= h <= 23:
+            raise ValueError(f"hour {h} is not a time")
+        return h, 0, None
+    return _clock(hour, minute, meridiem)

@@ -1,0 +1,651 @@
+"""Finding talks in a document by evidence: a title-like element and a time, near each other.
+
+The evidence, element by element:
+- a *title* is a link or bold run that opens its line (or the whole line), a quoted name
+  after a time, a table's title cell, or a heading (the weakest: it names the talk only
+  when a time follows it before any stronger title does; else it names the track);
+- a *time* is anywhere in the title's line, in the lines of its block, in a labelled
+  field (`When:`, `Date:` + `Time:`), in a table's time cell, or on a time-only line;
+  a line whose time sits in the middle of a sentence is prose and names no talk;
+- a *day* comes with the time, or from the nearest day heading, bold day line, "Day 2",
+  or a sentence above that names a weekday and a date;
+- *speakers* come from the title (`Title - Speakers`), a `Speaker:` field, the rest of
+  the time line, a `by …` or `– …` line, a line of people's links, or the sentence that
+  opens the abstract ("Ori Zohar and Simon Jones will discuss …").
+
+`read_talks` walks the blocks once and returns drafts; `markdown.py` turns them into
+sessions. Pure: blocks in, drafts out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from .clocks import When, find_dates, find_when
+from .document import Block, Line, Span
+from .problems import LineError, Problem
+from .speakers import looks_like_name
+from .timelines import DateParts
+
+# Links that go with a talk rather than name one.
+_GENERIC_LINK = re.compile(
+    r"^(?:@.*|\S*@|(?:see|watch|register|sign up|read|click|slides?|video|recording|full|here|link|details|"
+    r"session|more|info|download|instructions|calendar|youtube|sched)\b\W*(?:\w+\W*){0,3}|"
+    r".*information here|this blog post|link)$",
+    re.IGNORECASE,
+)
+_FIELD = re.compile(r"^\W{0,3}(?P<label>[A-Za-z][A-Za-z &/]{0,24}?)\s*:\s*(?P<value>.*)$")
+_FIELDS = {
+    "when": "when", "date": "when", "time": "when", "datetime": "when", "date & time": "when",
+    "date/time": "when", "date and time": "when", "day": "when", "dates": "when", "times": "when",
+    "speaker": "speakers", "speakers": "speakers", "presenter": "speakers", "presenters": "speakers",
+    "by": "speakers", "host": "speakers", "hosts": "speakers", "moderator": "speakers", "panelists": "speakers",
+    "where": "room", "location": "room", "room": "room", "venue": "room", "place": "room",
+    "abstract": "abstract", "description": "abstract", "summary": "abstract",
+    "track": "track",
+}  # fmt: skip
+_QUOTED = re.compile(r"[\"“](?P<text>[^\"”]{3,150})[\"”]")
+_DAY_NUMBER = re.compile(r"\bday\s+(?P<n>\d{1,2})\b", re.IGNORECASE)
+_EDGE = " \t-–—:|•·,@/()[]*_>"
+_HANDLE = re.compile(r"\s*\(@[\w.]+\)")
+_SPEAKERS_LINE = re.compile(r"^(?:[-–—]\s*|by\s+)(?P<names>.+)$", re.IGNORECASE)
+_BYLINE = re.compile(r"^(?:authors?|note|update|edit|posted|written)\b\s*:", re.IGNORECASE)
+_PROSE_LEAD = re.compile(r"^(?P<lead>.{3,200}?)\s+will\s", re.IGNORECASE)
+
+
+@dataclass
+class Draft:
+    """A talk as found: title, time and what came with them, with their lines."""
+
+    title: str
+    line: int
+    url: str | None = None
+    track: str | None = None
+    weak: bool = False  # title from a heading or the rest of a line: a stronger one may replace it
+    when: When | None = None
+    when_line: int = 0
+    day: date | None = None
+    day_line: int = 0
+    speakers_text: str | None = None
+    speaker_names: tuple[str, ...] = ()
+    room: str | None = None
+    abstract: list[str] = field(default_factory=list)
+    block: int = -1
+    prose_lead: str | None = None
+    names_list: bool = False  # speakers from a "Speakers:" field or column: a list of people
+    unaided_split: tuple[str, tuple] | None = None  # split_title with no document knowledge
+    asked: frozenset[str] = frozenset()  # the names that reading asked about
+
+
+@dataclass
+class _Section:
+    """A heading that may yet name a talk."""
+
+    title: str
+    url: str | None
+    line: int
+    track_before: str | None
+
+
+DayResolver = Callable[[DateParts], date]
+
+
+@dataclass
+class _Reader:
+    resolve: DayResolver
+    errors: list[Problem]
+    path: str
+    drafts: list[Draft] = field(default_factory=list)
+    open: Draft | None = None
+    section: _Section | None = None
+    track: str | None = None
+    day: date | None = None
+    numbered_days: dict[int, date] = field(default_factory=dict)
+    block_index: int = -1
+    skip_block: int = -2  # the rest of this block was read as a speaker list
+
+    # -- helpers -------------------------------------------------------------------
+
+    def error(self, line: int, message: str) -> None:
+        self.errors.append(Problem(self.path, line, message))
+
+    def resolve_day(self, parts: DateParts, line: int) -> date | None:
+        try:
+            return self.resolve(parts)
+        except LineError as problem:
+            self.error(line, str(problem))
+            return None
+
+    def close(self) -> None:
+        if self.open is not None:
+            self.drafts.append(self.open)
+            self.open = None
+
+    def start(self, draft: Draft) -> Draft:
+        self.close()
+        draft.block = self.block_index
+        if draft.track is None:
+            draft.track = self.track
+        self.open = draft
+        return draft
+
+    def take_section(self) -> Draft | None:
+        """The pending heading as a talk's title (it then names no track)."""
+        if self.section is None:
+            return None
+        section, self.section = self.section, None
+        self.track = section.track_before
+        return self.start(Draft(section.title, section.line, section.url, section.track_before, weak=True))
+
+    def attach_when(self, draft: Draft, when: When, line: int) -> None:
+        if when.problem:
+            self.error(line, when.problem)
+        draft.when, draft.when_line = when, line
+        if when.date is not None:
+            draft.day = self.resolve_day(when.date, line)
+            draft.day_line = line
+            if draft.day is not None:
+                self.day = draft.day
+        elif draft.day is None:
+            draft.day, draft.day_line = self.day, line
+
+    # -- blocks ----------------------------------------------------------------------
+
+    def read(self, blocks: list[Block]) -> list[Draft]:
+        for index, block in enumerate(blocks):
+            self.block_index = index
+            if block.kind == "heading":
+                self.read_heading(block)
+            elif block.kind == "row":
+                self.read_row(block)
+            else:
+                self.read_paragraph(block)
+        self.close()
+        return self.drafts
+
+    def read_heading(self, block: Block) -> None:
+        line = block.lines[0]
+        self.close()
+        when = find_when(line.text)
+        if when is not None and when.start is not None and self.is_day_only(line, when) is False:
+            title, url, _ = _title_in_line(line, when, heading=True)
+            if title:
+                draft = self.start(Draft(title, line.number, url))
+                self.attach_when(draft, when, line.number)
+                return
+        if self.read_day_line(line, heading=True):
+            self.section = None
+            return
+        title, url = _heading_title(line)
+        self.section = _Section(title, url, line.number, self.track) if title else None
+        if block.level <= 2:
+            self.track = title or None
+
+    def is_day_only(self, line: Line, when: When) -> bool:
+        return when.start is None
+
+    def read_day_line(self, line: Line, heading: bool = False) -> bool:
+        """A heading or a short line that names a day (`## Wednesday, May 22`, `**Monday
+        Nov 10th**`, `Wednesday 21:`, `### Day 1: October 19th 2021`): the day of what follows."""
+        dates = find_dates(line.text)
+        number = _DAY_NUMBER.search(line.text)
+        if not dates:
+            if heading and number and int(number.group("n")) in self.numbered_days:
+                self.day = self.numbered_days[int(number.group("n"))]
+                return True
+            return False
+        rest = _without(line.text, [(d.start, d.end) for d in dates])
+        rest = _without(rest, [s.span() for s in _DAY_NUMBER.finditer(rest)])
+        for link in line.links():
+            if _GENERIC_LINK.match(link.text):
+                rest = rest.replace(link.text, " ")
+        if not heading and len(rest.strip(_EDGE + " .!")) > 20:
+            return False
+        if heading and len(rest.strip(_EDGE)) > 40:
+            return False
+        day = self.resolve_day(dates[0].parts, line.number)
+        if day is not None:
+            self.day = day
+            if number:
+                self.numbered_days[int(number.group("n"))] = day
+        self.close()
+        return True
+
+    # -- table rows ---------------------------------------------------------------------
+
+    def read_row(self, block: Block) -> None:
+        self.close()
+        self.section = None
+        roles = _column_roles(block.header)
+        cells = list(block.cells)
+        time_text = " ".join(cells[i].text for i, role in roles.items() if role == "when" and i < len(cells))
+        when = find_when(time_text) if time_text else None
+        if when is None:
+            for cell in cells:
+                when = find_when(cell.text)
+                if when is not None:
+                    break
+        if when is None or (when.start is None and not when.all_day):
+            return
+        title_cell = _cell_with_role(cells, roles, "title") or _first_title_cell(cells, when)
+        if title_cell is None or not title_cell.text.strip():
+            return
+        links = [s for s in title_cell.links() if not _GENERIC_LINK.match(s.text)]
+        title = links[0].text if len(links) == 1 and len(links[0].text) >= len(title_cell.text) - 2 else title_cell.text
+        url = links[0].url if links else None
+        if url is None:
+            link_cell = _cell_with_role(cells, roles, "link")
+            url = link_cell.links()[0].url if link_cell is not None and link_cell.links() else None
+        draft = self.start(Draft(title.strip(), block.line, url))
+        zone = _header_zone(block.header)
+        if zone and when.zone is None:
+            when = When(**{**_fields(when), "zone": zone})
+        self.attach_when(draft, when, block.line)
+        speakers = _cell_with_role(cells, roles, "speakers")
+        if speakers is not None and speakers.text.strip():
+            draft.speakers_text, draft.names_list = speakers.text, True
+        room = _cell_with_role(cells, roles, "room")
+        if room is not None and room.text.strip():
+            draft.room = room.text.strip()
+        self.close()
+
+    # -- paragraphs ----------------------------------------------------------------------
+
+    def read_paragraph(self, block: Block) -> None:
+        for position, line in enumerate(block.lines):
+            if self.skip_block == self.block_index:
+                return
+            self.read_line(block, position, line)
+
+    def read_line(self, block: Block, position: int, line: Line) -> None:
+        draft = self.open
+        same_block = draft is not None and draft.block == self.block_index
+        label = _field(line)
+        if label is not None:
+            self.read_field(line, *label)
+            return
+        when = find_when(line.text)
+        if when is not None and (when.start is not None or when.all_day):
+            if self.read_timed_line(block, position, line, when):
+                return
+        elif self.read_day_line(line):
+            self.section = None
+            return
+        title = _title_line(line, block, position)
+        if title is not None and _wrapped_prose(block, position):
+            title = None
+        if title is None and draft is not None and same_block and draft.weak and draft.when is not None:
+            link = next((s for s in _title_spans(line) if s.kind == "link"), None)
+            if link is not None:
+                # `**1:00 pm**: Alex Leong will give a hands-on workshop on [Title](url)`
+                draft.prose_lead = " ".join([draft.title, line.text[: link.start]])
+                draft.title, draft.url, draft.weak = link.text, link.url, False
+                return
+        if title is not None:
+            self.read_title(line, *title)
+            return
+        if draft is None:
+            self.note_prose_date(line)
+            return
+        if same_block and draft.weak and draft.when is not None and draft.url is None:
+            draft.title = f"{draft.title} {line.text}".strip()  # the sentence goes on; its link may follow
+            return
+        if same_block and self.read_speakers_line(draft, block, position, line):
+            return
+        if block.quote and not draft.speakers_text and not draft.abstract:
+            draft.speakers_text = line.text
+            return
+        draft.abstract.append(line.text)
+
+    def read_title(self, line: Line, title: str, url: str | None) -> None:
+        draft = self.open
+        # `[**Maintainer track**](u)` then the talk's own name linking to the same page,
+        # or a time line that opened the block with only prose after it.
+        same_block = draft is not None and draft.block == self.block_index
+        if same_block and (draft.weak or (url and url == draft.url and draft.when is not None)):
+            if not draft.weak:
+                draft.track = draft.title
+            if draft.weak and draft.when is not None:
+                draft.prose_lead = draft.title
+            draft.title, draft.url, draft.weak = title, url, False
+            return
+        self.section = None
+        self.start(Draft(title, line.number, url))
+
+    def read_timed_line(self, block: Block, position: int, line: Line, when: When) -> bool:
+        """A line with a time: its own talk, the time of the open one, or prose."""
+        text = line.text
+        before = text[: when.span[0]].strip(_EDGE)
+        after = text[when.span[1] :].strip(_EDGE)
+        draft = self.open
+        same_block = draft is not None and draft.block == self.block_index
+        title, url, rest = _title_in_line(line, when)
+        at_start = not before or before == title or _only_label(before)
+        structured = at_start or not after or _starts_with_title(line) or _after_is_detail(text, when)
+        if not structured:
+            return False  # a time in the middle of a sentence
+        if when.problem:
+            self.error(line.number, when.problem)
+            return True
+        if title:
+            if draft is not None and draft.when is None and same_block and draft.url and draft.url == url:
+                self.attach_when(draft, when, line.number)
+                return True
+            self.section = None
+            new = self.start(Draft(title, line.number, url))
+            self.attach_when(new, when, line.number)
+            _line_extras(new, line, when, title)
+            return True
+        if draft is not None and draft.when is None:
+            self.attach_when(draft, when, line.number)
+            _time_line_prefix(draft, text, when)
+            return True
+        if self.section is not None:
+            new = self.take_section()
+            if new is not None:
+                self.attach_when(new, when, line.number)
+                _time_line_prefix(new, text, when)
+            return True
+        if at_start and rest:
+            new = self.start(Draft(rest, line.number, None, weak=True))
+            self.attach_when(new, when, line.number)
+            return True
+        if at_start and (block.item_start or position == 0) and not after:
+            new = self.start(Draft("", line.number, None, weak=True))
+            self.attach_when(new, when, line.number)
+            return True
+        return False
+
+    def read_field(self, line: Line, kind: str, value: str, value_line: Line, label: str) -> None:
+        draft = self.open
+        if kind == "when":
+            when = find_when(value)
+            if when is None or (when.start is None and not when.all_day):
+                dates = find_dates(value)
+                if dates and len(dates) == 1:
+                    target = draft if draft is not None else self.take_section()
+                    if target is not None and target.when is None:
+                        target.day = self.resolve_day(dates[0].parts, line.number)
+                        target.day_line = line.number
+                return
+            if draft is None or draft.when is not None:
+                draft = self.take_section() if self.section is not None else None
+            if draft is None:
+                return
+            day = draft.day
+            self.attach_when(draft, when, line.number)
+            if when.date is None and day is not None:
+                draft.day = day
+            return
+        if draft is None:
+            return
+        if kind == "speakers":
+            names = [s.text for s in value_line.links() if looks_like_name(s.text)]
+            draft.speakers_text = value
+            draft.names_list = label.endswith("s")
+            if names and len(names) == len(value_line.links()):
+                draft.speaker_names = tuple(names)
+        elif kind == "room":
+            draft.room = value.strip()
+        elif kind == "abstract":
+            draft.abstract.append(value)
+        elif kind == "track" and value.strip():
+            draft.track = value.strip()
+
+    def read_speakers_line(self, draft: Draft, block: Block, position: int, line: Line) -> bool:
+        """Speakers on a line of their own just under the title."""
+        text = line.text
+        if draft.abstract:
+            return False
+        folded_title = draft.title.casefold()
+        if folded_title and text.casefold().startswith(folded_title) and len(text) > len(draft.title) + 3:
+            rest = text[len(draft.title) :].strip(_EDGE)
+            draft.speakers_text = draft.speakers_text or rest
+            return True
+        people = [s.text for s in line.links() if looks_like_name(_HANDLE.sub("", s.text).strip())]
+        if people and len(people) >= len(line.links()) and len(people) * 4 >= len(text.split()) // 3:
+            draft.speaker_names = draft.speaker_names or tuple(people)
+            return True
+        dashed = _SPEAKERS_LINE.match(text)
+        if dashed and not draft.speakers_text:
+            rest = [dashed.group("names")] + [later.text for later in block.lines[position + 1 :]]
+            draft.speakers_text = _HANDLE.sub("", " ".join(rest))
+            self.skip_block = self.block_index
+            return True
+        if (
+            not draft.speakers_text
+            and len(text) < 120
+            and not text.endswith((".", "!", "?"))
+            and (block.lines[0] is not line or block.in_item)
+        ):
+            draft.speakers_text = text
+            return True
+        return False
+
+    def note_prose_date(self, line: Line) -> None:
+        """A sentence naming a weekday and a date sets the day of times that follow."""
+        for found in find_dates(line.text):
+            if found.parts.weekday is not None and found.parts.month:
+                with contextlib.suppress(LineError):  # running text's dates are not ours to judge
+                    self.day = self.resolve(found.parts)
+                return
+
+
+# -- line-level evidence ------------------------------------------------------------------
+
+
+def _field(line: Line) -> tuple[str, str, Line, str] | None:
+    """`**When:** …`, `DATE: …`, `- **Time:** …`: a labelled field."""
+    found = _FIELD.match(line.text)
+    if not found:
+        return None
+    label = " ".join(found.group("label").lower().split())
+    kind = _FIELDS.get(label)
+    if kind is None:
+        return None
+    offset = found.start("value")
+    value_line = Line(
+        line.number,
+        found.group("value"),
+        tuple(Span(s.kind, s.text, s.start - offset, s.end - offset, s.url) for s in line.spans if s.start >= offset),
+    )
+    return kind, found.group("value"), value_line, label
+
+
+def _only_label(text: str) -> bool:
+    return bool(re.fullmatch(r"[\w &/]{1,20}", text)) and text.split()[0].lower() in _FIELDS
+
+
+def _title_spans(line: Line, when: When | None = None) -> list[Span]:
+    spans = []
+    for span in line.spans:
+        if when is not None and span.start < when.span[1] and span.end > when.span[0]:
+            continue
+        if span.kind == "link" and _GENERIC_LINK.match(span.text):
+            continue
+        if (span.text.rstrip().endswith(":") and len(span.text) < 30) or _BYLINE.match(span.text):
+            continue  # a label such as **Note:**, a byline
+        spans.append(span)
+    return spans
+
+
+def _title_in_line(line: Line, when: When, heading: bool = False) -> tuple[str, str | None, str]:
+    """The title a timed line carries itself: a link, a bold run or a quoted name; for
+    a heading or a line that opens with its time, what follows the time. Also returns
+    the rest of the line after the time."""
+    text = line.text
+    after = text[when.span[1] :].strip(_EDGE)
+    spans = _title_spans(line, when)
+    links = [s for s in spans if s.kind == "link"]
+    strongs = [s for s in spans if s.kind == "strong"]
+    for span in links + strongs:
+        if span.start <= when.span[0] or not _is_prose(text[: span.start]):
+            url = span.url or next((s.url for s in links if s.start <= span.start < s.end), None)
+            return span.text, url, after
+    quoted = _QUOTED.search(text, when.span[1])
+    if quoted and when.span[0] <= 3:
+        return quoted.group("text").strip(), None, after
+    if heading:
+        rest = (text[: when.span[0]] + " " + text[when.span[1] :]).strip(_EDGE)
+        return rest, None, after
+    return "", None, after if len(after) <= 150 else ""
+
+
+def _is_prose(text: str) -> bool:
+    return len(text.split()) > 6
+
+
+def _starts_with_title(line: Line) -> bool:
+    spans = _title_spans(line)
+    return bool(spans) and spans[0].start <= 2
+
+
+def _after_is_detail(text: str, when: When) -> bool:
+    """`… | 4:15pm - 4:45pm EST`, `… // date @ time // Room`: details follow the time."""
+    after = text[when.span[1] :]
+    return bool(re.match(r"^\s*(?:\||//|$)", after))
+
+
+def _title_line(line: Line, block: Block, position: int) -> tuple[str, str | None] | None:
+    """A link or bold run that is the whole line, or opens a list item or a line that
+    goes on with ` - `/`|`/`(`: the name of a talk."""
+    spans = _title_spans(line)
+    if not spans:
+        return None
+    first = spans[0]
+    if first.start > 2:
+        return None
+    tail = line.text[first.end :].strip()
+    link = first if first.kind == "link" else next((s for s in line.links() if s.start <= first.start < s.end), None)
+    url = link.url if link is not None else None
+    if not tail.strip(" .:*_") or tail.startswith(("- ", "– ", "— ", "|", "(", "//")):
+        return first.text.strip(), url
+    return None
+
+
+def _wrapped_prose(block: Block, position: int) -> bool:
+    """A link alone on its source line in the middle of a wrapped sentence is no title:
+    "Join us for the day-long / [Summit](url) / pre-conference event."""
+    line = block.lines[position]
+    if not line.soft or position == 0:
+        return False
+    previous = block.lines[position - 1]
+    if find_when(previous.text) is not None or (_title_spans(previous)[:1] and _title_spans(previous)[0].start <= 2):
+        return False
+    following = block.lines[position + 1] if position + 1 < len(block.lines) else None
+    ends_open = previous.text[-1:].isalnum() or previous.text.endswith(",")
+    continues = following is not None and following.soft and following.text[:1].islower()
+    return ends_open or continues
+
+
+def _heading_title(line: Line) -> tuple[str, str | None]:
+    """A heading's talk name: its link when it has one (`## Contribfest: [Name](url)`)."""
+    links = [s for s in line.links() if not _GENERIC_LINK.match(s.text)]
+    if len(links) == 1:
+        return links[0].text, links[0].url
+    return line.text.strip(_EDGE), None
+
+
+def _line_extras(draft: Draft, line: Line, when: When, title: str) -> None:
+    """Speakers, track and room written beside the title on its time line."""
+    text = line.text
+    title_at = text.find(title)
+    title_end = title_at + len(title) if title_at >= 0 else 0
+    if title_at > when.span[1]:
+        between = text[when.span[1] : title_at].strip(_EDGE + '"“”')
+        if between and len(between) <= 40:
+            draft.track = between
+        rest = text[title_end:].strip(_EDGE)
+    elif title_end <= when.span[0]:
+        rest = text[title_end : when.span[0]].strip(_EDGE)
+        after = text[when.span[1] :].strip(_EDGE)
+        if after and not _GENERIC_LINK.match(after) and len(after) <= 60:
+            draft.room = after
+    else:
+        rest = ""
+    if "//" in text[when.span[1] :]:
+        draft.room = text[when.span[1] :].strip(" /") or None
+    if (rest and draft.url is not None) or (rest and text[:title_end].strip(_EDGE) == title):
+        lead = _HANDLE.sub("", rest)
+        if len(lead) <= 200:
+            draft.speakers_text = lead
+    if title_at > 0 and not draft.speakers_text:
+        draft.prose_lead = text[when.span[1] : title_at].strip(_EDGE)
+
+
+def _time_line_prefix(draft: Draft, text: str, when: When) -> None:
+    """`*Name, Org | 13:35 - 14:00*`: speakers; `Track - Monday, …`: a track."""
+    before = text[: when.span[0]]
+    if "|" in before:
+        speakers = before.rsplit("|", 1)[0].strip(_EDGE)
+        if speakers:
+            draft.speakers_text = draft.speakers_text or speakers
+    elif re.search(r"\s[-–—]\s*$", before) and when.date is not None:
+        track = before.strip(_EDGE)
+        if track and len(track) <= 80:
+            draft.track = track
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+# -- tables ---------------------------------------------------------------------------------
+
+_COLUMN_WORDS = {
+    "when": ("time", "when", "date", "hour", "slot", "day"),
+    "title": ("title", "session", "talk", "topic", "what", "event", "name"),
+    "speakers": ("speaker", "presenter", "who", "host", "by"),
+    "room": ("location", "room", "where", "venue", "place"),
+    "link": ("link", "url", "slides", "recording", "video"),
+}
+
+
+def _column_roles(header: tuple[str, ...]) -> dict[int, str]:
+    roles = {}
+    for index, heading in enumerate(header):
+        words = re.findall(r"[a-z]+", heading.lower())
+        for role, keys in _COLUMN_WORDS.items():
+            if any(word.startswith(key) for word in words for key in keys):
+                roles[index] = role
+                break
+    return roles
+
+
+def _cell_with_role(cells: list[Line], roles: dict[int, str], role: str) -> Line | None:
+    for index, cell_role in roles.items():
+        if cell_role == role and index < len(cells):
+            return cells[index]
+    return None
+
+
+def _first_title_cell(cells: list[Line], when: When) -> Line | None:
+    candidates = [cell for cell in cells if cell.text.strip() and find_when(cell.text) is None]
+    with_link = [cell for cell in candidates if _title_spans(cell)]
+    return (with_link or candidates or [None])[0]
+
+
+def _header_zone(header: tuple[str, ...]) -> str | None:
+    from .zones import is_zone_abbreviation
+
+    for heading in header:
+        found = re.search(r"\(([A-Z]{2,5})\)", heading)
+        if found and is_zone_abbreviation(found.group(1)):
+            return found.group(1)
+    return None
+
+
+def _fields(when: When) -> dict:
+    return {name: getattr(when, name) for name in When.__slots__}
+
+
+def read_talks(blocks: list[Block], resolve: DayResolver, path: str, errors: list[Problem]) -> list[Draft]:
+    """The drafts of talks in `blocks`; date problems go to `errors`."""
+    return _Reader(resolve, errors, path).read(blocks)
