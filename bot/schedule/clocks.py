@@ -32,7 +32,9 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 # "Wednesday 21": a weekday and a day of the month, the month left to the context.
-_WEEKDAY_DAY = re.compile(rf"(?<![\w/]){_WD},?\s+(?P<day>\d{{1,2}}){_ORD}(?![\d.]|:\d|\s*[ap]\.?m)", re.IGNORECASE)
+_WEEKDAY_DAY = re.compile(rf"(?<![\w/]){_WD},?\s+(?P<day>\d{{1,2}}){_ORD}(?![\d.]|:\d|\s*[ap]\.?m)")
+# Dates are matched in a lower-cased copy (same length, so positions hold): faster than IGNORECASE.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 _CLOCK = r"(?P<{p}h>\d{{1,2}})(?:(?P<{p}sep>[:.h])(?P<{p}m>\d\d))?\s?(?P<{p}ap>[aApP]\.?\s?[mM]\.?(?![a-z]))?"
 _RANGE_MARK = r"\s*(?:--|-|–|—|~|\bto\b|\buntil\b|\btill\b)\s*"
@@ -42,6 +44,13 @@ _TIME = re.compile(
 _ZONE_AFTER = re.compile(r"\s*\(?(?P<zone>[A-Z]{2,5})\)?(?![\w])")
 _LOCAL_TIME = re.compile(r"\s*\((?:local|venue)(?: time)?\)", re.IGNORECASE)
 _ALL_DAY = re.compile(r"\ball[- ]day\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+# Cheap evidence checked before the full patterns, which are slow to try at every position.
+_WORD = re.compile(r"[a-z]+")
+_MONTH_WORDS = frozenset(_MONTHS)
+_WEEKDAY_WORDS = frozenset(_WEEKDAYS)
+_NUMERIC_DATE = re.compile(r"\d-\d\d-\d|\d/\d")
+_CLOCK_HINT = re.compile(r"\d[:.h]\d\d|\d\s?[aApP]\.?\s?[mM]")
 _EXTRA_ZONES = {"IST"}  # the venue's own zone decides what these mean
 
 
@@ -68,22 +77,27 @@ class Found:
     end: int
 
 
-def find_dates(text: str) -> list[Found]:
+def find_dates(text: str) -> tuple[Found, ...]:
     """Every date in `text`, in order."""
+    if not _DIGIT.search(text):
+        return ()  # every date people write has a day number
+    text = text.translate(_ASCII_LOWER)
+    words = set(_WORD.findall(text))
     found = []
-    for match in _DATE.finditer(text):
+    could_be_date = words & _MONTH_WORDS or _NUMERIC_DATE.search(text)
+    for match in _DATE.finditer(text) if could_be_date else ():
         parts = _date_parts(match)
         if parts is not None:
             found.append(Found(parts, match.start(), match.end()))
     taken = [(f.start, f.end) for f in found]
-    for match in _WEEKDAY_DAY.finditer(text):
+    for match in _WEEKDAY_DAY.finditer(text) if words & _WEEKDAY_WORDS else ():
         if any(start <= match.start() < end for start, end in taken):
             continue
         day = int(match.group("day"))
         if 1 <= day <= 31:
             weekday = _WEEKDAYS[match.group("weekday").lower()]
             found.append(Found(DateParts(0, day, None, weekday), match.start(), match.end()))
-    return sorted(found, key=lambda f: f.start)
+    return tuple(sorted(found, key=lambda f: f.start))
 
 
 def _date_parts(match: re.Match) -> DateParts | None:
@@ -105,7 +119,7 @@ def _date_parts(match: re.Match) -> DateParts | None:
     return DateParts(_MONTHS[month_name.lower()], day, int(year) if year else None, weekday_number)
 
 
-def _masked(text: str, dates: list[Found]) -> str:
+def _masked(text: str, dates: tuple[Found, ...]) -> str:
     chars = list(text)
     for found in dates:
         chars[found.start : found.end] = " " * (found.end - found.start)
@@ -114,9 +128,12 @@ def _masked(text: str, dates: list[Found]) -> str:
 
 def find_when(text: str) -> When | None:
     """The first time (range, start-only or all-day) in `text` with the date beside it."""
+    if not _DIGIT.search(text):
+        all_day = _ALL_DAY.search(text)
+        return When(None, None, None, None, all_day.span(), all_day=True, pieces=(all_day.span(),)) if all_day else None
     dates = find_dates(text)
     masked = _masked(text, dates)
-    for match in _TIME.finditer(masked):
+    for match in _TIME.finditer(masked) if _CLOCK_HINT.search(masked) else ():
         clock = _read_clock(match)
         if clock is None:
             continue

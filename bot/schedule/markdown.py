@@ -13,7 +13,7 @@ import re
 from datetime import datetime, timedelta, tzinfo
 
 from .clocks import When
-from .document import parse_blocks
+from .document import MarkdownFailure, parse_blocks
 from .front_matter import date_resolver, post_dates, split_post
 from .ids import IdAllocator
 from .model import Schedule, Session, Speaker
@@ -41,7 +41,10 @@ def load_markdown(path: str, text: str, default_zone: str | None = None) -> tupl
     post = split_post(path, text)
     zone, zone_named = _venue_zone(path, text, post.metadata, default_zone, errors, warnings)
     dates = post_dates(path, post, warnings)
-    blocks = parse_blocks(post.body, post.body_line)
+    try:
+        blocks = parse_blocks(post.body, post.body_line)
+    except MarkdownFailure as problem:
+        raise ScheduleError([Problem(path, post.body_line, f"the Markdown parser failed: {problem}")]) from None
     drafts = read_talks(blocks, date_resolver(dates), path, errors)
     authors = [name for b in blocks for line in b.lines for name in _authors(line.text)]
     sessions = _sessions(path, drafts, authors, zone, zone_named, errors, warnings)

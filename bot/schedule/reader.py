@@ -20,6 +20,7 @@ sessions. Pure: blocks in, drafts out.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -107,6 +108,9 @@ class _Reader:
     numbered_days: dict[int, date] = field(default_factory=dict)
     block_index: int = -1
     skip_block: int = -2  # the rest of this block was read as a speaker list
+    # Posts repeat their date and time lines; one reading of each per document.
+    when_in: Callable[[str], When | None] = field(default_factory=lambda: functools.lru_cache(maxsize=None)(find_when))
+    dates_in: Callable[[str], tuple] = field(default_factory=lambda: functools.lru_cache(maxsize=None)(find_dates))
 
     # -- helpers -------------------------------------------------------------------
 
@@ -170,7 +174,7 @@ class _Reader:
     def read_heading(self, block: Block) -> None:
         line = block.lines[0]
         self.close()
-        when = find_when(line.text)
+        when = self.when_in(line.text)
         if when is not None and when.start is not None and self.is_day_only(line, when) is False:
             title, url, _ = _title_in_line(line, when, heading=True)
             if title:
@@ -191,7 +195,7 @@ class _Reader:
     def read_day_line(self, line: Line, heading: bool = False) -> bool:
         """A heading or a short line that names a day (`## Wednesday, May 22`, `**Monday
         Nov 10th**`, `Wednesday 21:`, `### Day 1: October 19th 2021`): the day of what follows."""
-        dates = find_dates(line.text)
+        dates = self.dates_in(line.text)
         number = _DAY_NUMBER.search(line.text)
         if not dates:
             if heading and number and int(number.group("n")) in self.numbered_days:
@@ -268,7 +272,7 @@ class _Reader:
         if label is not None:
             self.read_field(line, *label)
             return
-        when = find_when(line.text)
+        when = self.when_in(line.text)
         if when is not None and (when.start is not None or when.all_day):
             if self.read_timed_line(block, position, line, when):
                 return
@@ -428,7 +432,7 @@ class _Reader:
 
     def note_prose_date(self, line: Line) -> None:
         """A sentence naming a weekday and a date sets the day of times that follow."""
-        for found in find_dates(line.text):
+        for found in self.dates_in(line.text):
             if found.parts.weekday is not None and found.parts.month:
                 with contextlib.suppress(LineError):  # running text's dates are not ours to judge
                     self.day = self.resolve(found.parts)
