@@ -13,7 +13,7 @@ import re
 from datetime import datetime, timedelta, tzinfo
 
 from .clocks import When
-from .document import MarkdownFailure, parse_blocks
+from .document import Line, MarkdownFailure, parse_blocks
 from .front_matter import date_resolver, post_dates, split_post
 from .ids import IdAllocator
 from .model import Schedule, Session, Speaker
@@ -188,9 +188,9 @@ def _merged(session: Session, speakers: tuple[Speaker, ...], draft: Draft) -> Se
 _STRAY_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))")
 
 
-def _abstract(lines: list[str]) -> str:
+def _abstract(lines: list[Line]) -> str:
     """Plain text; emphasis marks that the parser left as text (`**.**`) go too."""
-    text = "\n".join(line.strip() for line in lines).strip()
+    text = "\n".join(line.text.strip() for line in lines).strip()
     return _STRAY_EMPHASIS.sub("", text) if ("*" in text or "_" in text) else text
 
 
@@ -220,8 +220,8 @@ def _title_and_speakers(draft: Draft, known_people: FoldedNames) -> tuple[str, t
     if not speakers and draft.prose_lead:
         speakers = _people_in_prose(draft.prose_lead)
     if not speakers and draft.abstract:
-        speakers = _people_in_prose(draft.abstract[0], lead_only=True)
-    return title, speakers
+        speakers = _people_in_prose(draft.abstract[0].text, lead_only=True) or _linked_people(draft.abstract)
+    return title.rstrip(" ,;"), speakers
 
 
 _NICKNAME = re.compile(r"\s+[\"“][^\"”]{1,20}[\"”]\s+")
@@ -246,6 +246,30 @@ def _listed_people(draft: Draft) -> tuple[Speaker, ...]:
     items = [item for item in _PEOPLE_SPLIT.split(_normalised(draft.speakers_text or "")) if item]
     if len(items) >= 2 and all(len(item.split()) >= 2 and looks_like_name(item) for item in items):
         return tuple(Speaker(item) for item in items)
+    return ()
+
+
+_LINK_GLUE = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)$")
+
+
+def _linked_people(lines: list[Line]) -> tuple[Speaker, ...]:
+    """ "with [Scott](…), [Robert](…), and [Ingy](…)": a run of links to people in the
+    abstract, joined by commas and "and", names the speakers."""
+    for line in lines:
+        run: list[str] = []
+        previous_end = None
+        for span in line.links():
+            name = span.text.strip()
+            if not looks_like_name(name):
+                if run:
+                    break
+                continue
+            if run and not _LINK_GLUE.match(line.text[previous_end : span.start]):
+                break
+            run.append(name)
+            previous_end = span.end
+        if run:
+            return tuple(Speaker(name) for name in run)
     return ()
 
 

@@ -74,8 +74,9 @@ class Draft:
     speakers_text: str | None = None
     speaker_names: tuple[str, ...] = ()
     room: str | None = None
-    abstract: list[str] = field(default_factory=list)
+    abstract: list[Line] = field(default_factory=list)
     block: int = -1
+    in_item: bool = False  # written as a list item: it ends with its item
     prose_lead: str | None = None
     names_list: bool = False  # speakers from a "Speakers:" field or column: a list of people
     unaided_split: tuple[str, tuple] | None = None  # split_title with no document knowledge
@@ -90,6 +91,7 @@ class _Section:
     url: str | None
     line: int
     track_before: str | None
+    lines: list[Line] = field(default_factory=list)  # prose under it, the talk's abstract if it is one
 
 
 DayResolver = Callable[[DateParts], date]
@@ -108,6 +110,7 @@ class _Reader:
     numbered_days: dict[int, date] = field(default_factory=dict)
     block_index: int = -1
     skip_block: int = -2  # the rest of this block was read as a speaker list
+    in_item: bool = False
     # Posts repeat their date and time lines; one reading of each per document.
     when_in: Callable[[str], When | None] = field(default_factory=lambda: functools.lru_cache(maxsize=None)(find_when))
     dates_in: Callable[[str], tuple] = field(default_factory=lambda: functools.lru_cache(maxsize=None)(find_dates))
@@ -132,6 +135,7 @@ class _Reader:
     def start(self, draft: Draft) -> Draft:
         self.close()
         draft.block = self.block_index
+        draft.in_item = self.in_item
         if draft.track is None:
             draft.track = self.track
         self.open = draft
@@ -143,7 +147,9 @@ class _Reader:
             return None
         section, self.section = self.section, None
         self.track = section.track_before
-        return self.start(Draft(section.title, section.line, section.url, section.track_before, weak=True))
+        draft = self.start(Draft(section.title, section.line, section.url, section.track_before, weak=True))
+        draft.abstract.extend(section.lines)
+        return draft
 
     def attach_when(self, draft: Draft, when: When, line: int) -> None:
         if when.problem:
@@ -162,6 +168,7 @@ class _Reader:
     def read(self, blocks: list[Block]) -> list[Draft]:
         for index, block in enumerate(blocks):
             self.block_index = index
+            self.in_item = block.in_item
             if block.kind == "heading":
                 self.read_heading(block)
             elif block.kind == "row":
@@ -260,6 +267,8 @@ class _Reader:
     # -- paragraphs ----------------------------------------------------------------------
 
     def read_paragraph(self, block: Block) -> None:
+        if self.open is not None and self.open.in_item and not block.in_item:
+            self.close()  # the talk was a list item; this is the post going on
         for position, line in enumerate(block.lines):
             if self.skip_block == self.block_index:
                 return
@@ -293,6 +302,8 @@ class _Reader:
             self.read_title(line, *title)
             return
         if draft is None:
+            if self.section is not None:
+                self.section.lines.append(line)
             self.note_prose_date(line)
             return
         if same_block and draft.weak and draft.when is not None and draft.url is None:
@@ -303,7 +314,7 @@ class _Reader:
         if block.quote and not draft.speakers_text and not draft.abstract:
             draft.speakers_text = line.text
             return
-        draft.abstract.append(line.text)
+        draft.abstract.append(line)
 
     def read_title(self, line: Line, title: str, url: str | None) -> None:
         draft = self.open
@@ -385,6 +396,8 @@ class _Reader:
             if when.date is None and day is not None:
                 draft.day = day
             return
+        if draft is None and kind == "abstract" and self.drafts:
+            draft = self.drafts[-1]  # `**Abstract:**` under a talk written as a list item
         if draft is None:
             return
         if kind == "speakers":
@@ -396,7 +409,7 @@ class _Reader:
         elif kind == "room":
             draft.room = value.strip()
         elif kind == "abstract":
-            draft.abstract.append(value)
+            draft.abstract.append(value_line)
         elif kind == "track" and value.strip():
             draft.track = value.strip()
 
@@ -482,7 +495,7 @@ def _title_in_line(line: Line, when: When, heading: bool = False) -> tuple[str, 
     a heading or a line that opens with its time, what follows the time. Also returns
     the rest of the line after the time."""
     text = line.text
-    after = text[when.span[1] :].strip(_EDGE)
+    after = text[when.span[1] :].lstrip(_EDGE).rstrip()  # a trailing comma may join the next line
     spans = _title_spans(line, when)
     links = [s for s in spans if s.kind == "link"]
     strongs = [s for s in spans if s.kind == "strong"]
