@@ -145,10 +145,11 @@ def main(argv: list[str]) -> int:
                 print(f"    {miss}")
     print("\ntotals (share of expected talks)")
     for name, total in sorted(groups.items()):
+        share = {name: _percent(getattr(total, name), total.expected) for name in ("title", "times", "speakers")}
         print(
-            f"  {name:<18} talks {total.loaded}/{total.expected}  title {_percent(total.title, total.expected)}"
-            f"  times {_percent(total.times, total.expected)}  title+times {_percent(total.title_and_times, total.expected)}"
-            f"  exact speakers {_percent(total.speakers, total.expected)}  invented {total.invented}"
+            f"  {name:<18} talks {total.loaded}/{total.expected}  title {share['title']}  times {share['times']}"
+            f"  title+times {_percent(total.title_and_times, total.expected)}"
+            f"  exact speakers {share['speakers']}  invented {total.invented}"
         )
     return 0
 
