@@ -105,3 +105,20 @@ def test_help_lists_the_subcommands():
     result = run_bot("--help")
     assert result.returncode == 0
     assert "check" in result.stdout
+
+
+def test_check_into_a_pipe_that_closes_early_ends_quietly(tmp_path):
+    big = tmp_path / "big.md"
+    from bench.generate import seed_format_schedule
+
+    big.write_text(seed_format_schedule(2000), encoding="utf-8")
+    result = subprocess.run(
+        f"{sys.executable} -m bot check {big} | head -1",
+        shell=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.startswith("Synthetic conference: 2000 sessions")
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr

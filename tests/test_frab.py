@@ -349,3 +349,21 @@ def test_random_text_never_crashes(text):
     except ScheduleError:
         return
     assert len(schedule) >= 1
+
+
+def test_offsets_without_a_zone_name_keep_the_offset_and_say_so():
+    xml = """<?xml version="1.0"?>
+<schedule><conference><title>Offsets</title></conference>
+<day index="1" date="2023-09-10"><room name="A">
+<event guid="e1" id="1"><date>2023-09-10T10:00:00+01:00</date><start>10:00</start><duration>00:30</duration>
+<title>First</title></event>
+<event guid="e2" id="2"><date>2023-09-10T11:00:00+01:00</date><start>11:00</start><duration>00:30</duration>
+<title>Second</title></event>
+</room></day></schedule>"""
+    schedule, warnings = load_frab("offsets.xml", xml)
+    assert [s.start.isoformat() for s in schedule] == ["2023-09-10T10:00:00+01:00", "2023-09-10T11:00:00+01:00"]
+    assert [w.message for w in warnings] == [
+        "no <time_zone_name> in the file: times keep their UTC offset (UTC+01:00); "
+        "pass --tz with the venue's zone to follow its clock changes"
+    ]
+    assert not any("read as UTC" in w.message for w in warnings)

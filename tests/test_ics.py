@@ -337,3 +337,33 @@ def test_garbage_raises_only_schedule_error(text):
     with pytest.raises(ScheduleError) as raised:
         load_ics("bad.ics", text, "Europe/Paris")
     assert raised.value.problems and all(p.path == "bad.ics" and p.line >= 1 for p in raised.value.problems)
+
+
+def test_speakers_written_in_the_summary_as_talk_by():
+    lines = [
+        "X-WR-TIMEZONE:Europe/Berlin",
+        *event("UID:b1@x", "SUMMARY:Packaging Rust (talk by Ada Lovelace)", "DTSTART:20240301T090000Z"),
+        *event("UID:b2@x", "SUMMARY:Fuzzing for all (by Grace Hopper & Alan Turing)", "DTSTART:20240301T100000Z"),
+        *event("UID:b3@x", "SUMMARY:Maps (the good bits)", "DTSTART:20240301T110000Z"),
+    ]
+    schedule, _ = load_ics("t.ics", calendar(*lines))
+    assert [(s.title, [p.name for p in s.speakers]) for s in schedule] == [
+        ("Packaging Rust", ["Ada Lovelace"]),
+        ("Fuzzing for all", ["Grace Hopper", "Alan Turing"]),
+        ("Maps (the good bits)", []),
+    ]
+
+
+def test_an_attendee_cn_may_list_several_people():
+    lines = [
+        "X-WR-TIMEZONE:Europe/Berlin",
+        *event("UID:c1@x", "SUMMARY:Two", "DTSTART:20240301T090000Z", 'ATTENDEE;CN="Ada Lovelace, Grace Hopper":x'),
+        *event("UID:c2@x", "SUMMARY:Pair", "DTSTART:20240301T100000Z", 'ORGANIZER;CN="Ada & Grace":x'),
+        *event("UID:c3@x", "SUMMARY:One", "DTSTART:20240301T110000Z", 'ATTENDEE;CN="Lovelace, Ada":x'),
+    ]
+    schedule, _ = load_ics("t.ics", calendar(*lines))
+    assert [[p.name for p in s.speakers] for s in schedule] == [
+        ["Ada Lovelace", "Grace Hopper"],
+        ["Ada", "Grace"],
+        ["Lovelace, Ada"],
+    ]

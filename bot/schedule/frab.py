@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from html import unescape
 from html.parser import HTMLParser
 from xml.etree.ElementTree import Element, TreeBuilder
@@ -251,7 +251,36 @@ def _venue_zone(
         named = document.root.find(".//time_zone_name")
     name = "".join(named.itertext()).strip() if named is not None else ""
     line = document.line(named) if named is not None else 1
+    if not name and not default_zone:
+        offset = _one_offset(document)
+        if offset is not None:
+            warnings.append(
+                Problem(
+                    path,
+                    1,
+                    f"no <time_zone_name> in the file: times keep their UTC offset ({_offset_text(offset)}); "
+                    "pass --tz with the venue's zone to follow its clock changes",
+                )
+            )
+            return timezone(offset)
     return venue_zone(path, name or None, line, default_zone, "no <time_zone_name> in the file", errors, warnings)
+
+
+def _one_offset(document: _Document) -> timedelta | None:
+    """The UTC offset every event `<date>` carries, when they all carry the same one."""
+    offsets = set()
+    for element in document.root.iter("date"):
+        try:
+            moment = datetime.fromisoformat("".join(element.itertext()).strip())
+        except ValueError:
+            continue
+        offsets.add(moment.utcoffset())
+    return offsets.pop() if len(offsets) == 1 and None not in offsets else None
+
+
+def _offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    return f"UTC{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _day_change(document: _Document) -> time:

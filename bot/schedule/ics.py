@@ -522,13 +522,30 @@ def _attendees(event, shared_organizer: str | None) -> tuple[Speaker, ...]:
             continue
         if str(params.get("ROLE", "")).upper() == "NON-PARTICIPANT":
             continue
-        names.append(_clean(params.get("CN")).strip('"'))
+        names.extend(_names_in_cn(_clean(params.get("CN")).strip('"')))
     if not any(names):
         organizer = _single(event.get("ORGANIZER"))
         name = _clean(getattr(organizer, "params", {}).get("CN")).strip('"')
         if name and name != shared_organizer:
-            names.append(name)
+            names.extend(_names_in_cn(name))
     return _unique(Speaker(name) for name in names if name)
+
+
+_CN_JOINS = re.compile(r"\s*(?:&|;|\band\b|\bund\b|\bet\b)\s*")
+
+
+def _names_in_cn(cn: str) -> list[str]:
+    """A CN may list several people: `Alice & Bob`, `Alice Smith, Bob Jones` (a comma
+    only between full names, so `Smith, John` stays one person)."""
+    names = []
+    for group in _CN_JOINS.split(cn):
+        parts = [part.strip() for part in group.split(",") if part.strip()]
+        full_names = len(parts) > 1 and all(len(part.split()) >= 2 for part in parts)
+        names.extend(parts if full_names else [group.strip()])
+    names = [name for name in names if name]
+    if len(names) > 1 and all(_plausible_name(name) for name in names):
+        return names
+    return [cn]
 
 
 # --- DESCRIPTION ------------------------------------------------------------------
@@ -649,10 +666,22 @@ def _pretalx_title(summary: str) -> tuple[str, tuple[Speaker, ...]]:
     return summary, ()
 
 
+_TALK_BY = re.compile(
+    r"^(?P<title>.+?)\s*\((?:(?:a\s+)?(?:talk|workshop|presentation|lecture|keynote|panel|session|tutorial)\s+)?"
+    r"by\s+(?P<names>[^()]+)\)$",
+    re.IGNORECASE,
+)
+
+
 def _split_summary(summary: str, known: FoldedNames) -> tuple[str, tuple[Speaker, ...]]:
-    """`Title - Speakers` outside pretalx, only when it reads unambiguously: a title
-    with words in it (not `38 - Consul, l'outil magique…`, a number and a title) and
-    affiliations that start like a name does."""
+    """`Title - Speakers` or `Title (talk by Speakers)` outside pretalx, only when it
+    reads unambiguously: a title with words in it (not `38 - Consul, l'outil magique…`,
+    a number and a title) and affiliations that start like a name does."""
+    by = _TALK_BY.match(summary)
+    if by:
+        people = _names_in_cn(by.group("names").strip())
+        if all(_plausible_name(name) for name in people):
+            return by.group("title").strip(), _unique(Speaker(name) for name in people)
     title, speakers = split_title(summary, known)
     if not speakers or not any(c.isalpha() for c in title):
         return summary, ()

@@ -11,12 +11,13 @@ date, a bad duration) is a warning naming its line, never a guessed session.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from .ids import IdAllocator, pretalx_code
@@ -179,7 +180,7 @@ class _Reader:
                     self.warnings.append(Problem(self.path, line, f'room "{room}": not a list of events, skipped'))
                     continue
                 for event in events:
-                    session = self.session(event, room, zone, ids, seen)
+                    session = self.session(event, room, zone, ids, seen, day)
                     if session is not None:
                         sessions.append(session)
         return sessions
@@ -192,7 +193,9 @@ class _Reader:
                 return self.line_at(found.start())
         return 1
 
-    def session(self, event: object, room: str, zone: tzinfo, ids: IdAllocator, seen: set[str]) -> Session | None:
+    def session(
+        self, event: object, room: str, zone: tzinfo, ids: IdAllocator, seen: set[str], day: dict | None = None
+    ) -> Session | None:
         if not isinstance(event, dict):
             self.warnings.append(Problem(self.path, 1, f'event in room "{room}" is a {_kind(event)}, not an object'))
             return None
@@ -207,7 +210,7 @@ class _Reader:
             self.warnings.append(Problem(self.path, line, f"event {label} appears twice, read once"))
             return None
         try:
-            start, end = _times(event, zone)
+            start, end = _times(event, zone, day or {})
         except ValueError as problem:
             self.warnings.append(Problem(self.path, line, f"event {label}: {problem}, skipped"))
             return None
@@ -236,9 +239,11 @@ def _event_key(event: dict) -> str | None:
     return None
 
 
-def _times(event: dict, zone: tzinfo) -> tuple[datetime, datetime]:
+def _times(event: dict, zone: tzinfo, day: dict) -> tuple[datetime, datetime]:
     """Start and end in the venue zone; ValueError saying what is wrong."""
     when = event.get("date")
+    if (not isinstance(when, str) or not when.strip()) and isinstance(event.get("start"), str):
+        when = _listed_start(event["start"], day)  # frab 0.8: the day's date and the event's "start"
     if not isinstance(when, str) or not when.strip():
         raise ValueError('no "date"')
     when = when.strip()
@@ -256,6 +261,24 @@ def _times(event: dict, zone: tzinfo) -> tuple[datetime, datetime]:
     except OverflowError:
         raise ValueError(f'"date" {when!r} with "duration" is out of range') from None
     return start, end
+
+
+def _listed_start(clock_text: str, day: dict) -> str | None:
+    """frab 0.8 writes no event date: the start is the day's `date` at `start`, and a time
+    before the day's own start (`day_start`, else 06:00) is the night after that date."""
+    listed = day.get("date")
+    try:
+        clock = time.fromisoformat(clock_text.strip())
+        calendar_day = date.fromisoformat(str(listed)[:10])
+    except (TypeError, ValueError):
+        return None
+    day_start = time(6, 0)
+    if isinstance(day.get("day_start"), str):
+        with contextlib.suppress(ValueError):  # an unreadable day_start keeps the default
+            day_start = datetime.fromisoformat(day["day_start"]).time()
+    if clock < day_start:
+        calendar_day += timedelta(days=1)
+    return datetime.combine(calendar_day, clock).isoformat()
 
 
 def _duration(value: object) -> timedelta:
