@@ -309,6 +309,10 @@ class _Reader:
         if same_block and draft.weak and draft.when is not None and draft.url is None:
             draft.title = f"{draft.title} {line.text}".strip()  # the sentence goes on; its link may follow
             return
+        by_line = _SPEAKERS_LINE.match(line.text)
+        if by_line and line.text[:2].lower() == "by" and not draft.abstract and not draft.speakers_text:
+            draft.speakers_text = by_line.group("names")  # `by Ada Lovelace, Example` under the talk
+            return
         if same_block and self.read_speakers_line(draft, block, position, line):
             return
         if block.quote and not draft.speakers_text and not draft.abstract:

@@ -1,0 +1,263 @@
+"""The reader, kind of structure by kind of structure: each case is a small post written
+the way some website writes its talks, and what a careful human reads in it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.schedule import ScheduleError, parse_schedule
+from bot.schedule.clocks import find_when
+
+
+def read(body: str, front: str = "date: 2025-03-01\ntimezone: Europe/Amsterdam", name: str = "post.md"):
+    schedule, warnings = parse_schedule(name, f"---\n{front}\n---\n\n{body}")
+    rows = [
+        (s.title, [p.name for p in s.speakers], s.start.strftime("%m-%d %H:%M"), s.end.strftime("%H:%M"))
+        for s in schedule
+    ]
+    return rows, [w.message for w in warnings]
+
+
+def problems(body: str, front: str = "date: 2025-03-01\ntimezone: Europe/Amsterdam") -> list[tuple[int, str]]:
+    with pytest.raises(ScheduleError) as raised:
+        parse_schedule("post.md", f"---\n{front}\n---\n\n{body}")
+    return [(p.line, p.message) for p in raised.value.problems]
+
+
+# -- where the time is ---------------------------------------------------------------
+
+
+def test_time_before_the_title_on_its_line():
+    rows, _ = read("## Tuesday, March 18\n\n9:45 - 10:15 Keynotes: [Opening the Day](https://x.org/1)\n")
+    assert rows == [("Opening the Day", [], "03-18 09:45", "10:15")]
+
+
+def test_time_in_a_heading_before_the_title_crossing_noon():
+    rows, _ = read("## Wednesday, March 19\n\n### 11:45--12:15 PM: Scaling Widgets\n\nAbstract.\n")
+    assert rows == [("Scaling Widgets", [], "03-19 11:45", "12:15")]
+
+
+def test_time_alone_in_a_list_item_with_the_title_on_the_next_line():
+    body = "## Thursday, March 20\n\n- 4:45-5:20pm:\n  [Extending Widgets](https://x.org/2)\n  – Ada Lovelace & Grace Hopper, Example Corp\n"
+    rows, _ = read(body)
+    assert rows == [("Extending Widgets", ["Ada Lovelace", "Grace Hopper"], "03-20 16:45", "17:20")]
+
+
+def test_time_after_the_title_behind_a_bar_with_the_zone_glued():
+    body = "**Tuesday Mar 18th**\n\n- [Testing Widgets](https://x.org/3) - Ada Lovelace, Example | 5:45pm - 6:15pmCET\n"
+    rows, _ = read(body)
+    assert rows == [("Testing Widgets", ["Ada Lovelace"], "03-18 17:45", "18:15")]
+
+
+def test_time_after_the_title_between_slashes():
+    body = "* [Widget Lightning Talk - Ada Lovelace, Maintainer](https://x.org/4) // Tuesday March 18, 2025 @ 12:34 - 12:39 CET // Hall 1\n"
+    rows, _ = read(body)
+    assert rows == [("Widget Lightning Talk", ["Ada Lovelace"], "03-18 12:34", "12:39")]
+
+
+def test_labelled_fields_under_a_bold_title():
+    body = (
+        "[**Widgets in Production**](https://x.org/5)\n"
+        "**Speakers:** Ada Lovelace (Example), Grace Hopper (Navy)\n"
+        "**When:** Wednesday, March 19, 2025 — 10:27 to 10:32 CET\n"
+        "**Where:** Room 2\n"
+    )
+    rows, _ = read(body)
+    assert rows == [("Widgets in Production", ["Ada Lovelace", "Grace Hopper"], "03-19 10:27", "10:32")]
+
+
+def test_separate_date_and_time_fields_under_a_heading():
+    body = "## Contribfest: [Widget Hacking](https://x.org/6)\n\nDATE: Wednesday March 19\n\nTIME: 16:15 - 17:30 CET\n\nCome and hack.\n"
+    rows, _ = read(body)
+    assert rows == [("Widget Hacking", [], "03-19 16:15", "17:30")]
+
+
+def test_a_table_with_the_zone_in_the_time_column_heading():
+    body = (
+        "### Day 1: March 18th 2025\n\n"
+        "| Time (CET) | Session | Speaker |\n|---|---|---|\n"
+        "| 8:00am-8:30am | [Keynote](https://x.org/7) | Ada Lovelace |\n"
+        "| 8:30am-9:00am | Widgets from zero | Grace Hopper |\n"
+    )
+    rows, _ = read(body)
+    assert rows == [
+        ("Keynote", ["Ada Lovelace"], "03-18 08:00", "08:30"),
+        ("Widgets from zero", ["Grace Hopper"], "03-18 08:30", "09:00"),
+    ]
+
+
+def test_a_time_only_line_takes_its_day_from_the_sentence_above():
+    body = "Join us on Monday, March 17, for the co-located day.\n\n### [Opening Remarks - Ada Lovelace, Chair](https://x.org/8)\n\n09:00 - 09:05 AM\n"
+    rows, _ = read(body)
+    assert rows == [("Opening Remarks", ["Ada Lovelace"], "03-17 09:00", "09:05")]
+
+
+def test_a_weekday_and_day_number_take_the_month_from_the_post():
+    body = 'Wednesday 19:\n11:00- 13:00: "Widgets y el camino" at the Auditorium\n'
+    rows, _ = read(body)
+    assert rows == [("Widgets y el camino", [], "03-19 11:00", "13:00")]
+
+
+def test_a_us_date_after_the_time():
+    rows, _ = read("- [Widget Talk](https://x.org/9) 11:30am Tuesday, 03/18/2025\n")
+    assert rows[0][:3] == ("Widget Talk", [], "03-18 11:30")
+
+
+def test_speakers_on_a_by_line_and_in_a_block_quote():
+    body = (
+        "**Widget Safety**\n\nMonday, March 17 • 9:15am - 9:20am\n\nby Ada Lovelace, Example\n\n"
+        "**Widget Speed**\n\n> Grace Hopper, Navy\n\nMonday, March 17 • 10:15am - 10:40am\n"
+    )
+    rows, _ = read(body)
+    assert rows == [
+        ("Widget Safety", ["Ada Lovelace"], "03-17 09:15", "09:20"),
+        ("Widget Speed", ["Grace Hopper"], "03-17 10:15", "10:40"),
+    ]
+
+
+def test_setext_headings_and_inline_html():
+    body = "Tuesday, March 18\n=================\n\n<h4>Widget Internals</h4>\n\n<strong>Time:</strong> 14:00 - 14:30<br>\n"
+    rows, _ = read(body)
+    assert rows == [("Widget Internals", [], "03-18 14:00", "14:30")]
+
+
+# -- clocks --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "zone"),
+    [
+        ("9:15am - 9:20am", "09:15", "09:20", None),
+        ("09:00 - 09:05 AM", "09:00", "09:05", None),
+        ("11:45--12:15 PM", "11:45", "12:15", None),
+        ("2-5pm", "14:00", "17:00", None),
+        ("10:27 to 10:32 CET", "10:27", "10:32", "CET"),
+        ("from 10 to 11:30 am", "10:00", "11:30", None),
+        ("13:00 ~ 14:00", "13:00", "14:00", None),
+        ("6:15pmEST", "18:15", None, "EST"),
+        ("9.30–10.00", "09:30", "10:00", None),
+        ("17:25 - 18:00 (local time)", "17:25", "18:00", None),
+        ("4:15pm - 4:45pm ET", "16:15", "16:45", "ET"),
+    ],
+)
+def test_clocks_as_people_write_them(text, start, end, zone):
+    when = find_when(text)
+    assert (f"{when.start:%H:%M}", when.end and f"{when.end:%H:%M}", when.zone) == (start, end, zone)
+
+
+def test_ordinals_and_day_before_month():
+    assert find_when("March 22nd - 14:00 - 14:35").date.day == 22
+    assert find_when("Monday, 23 March | 09:52 - 09:57").date.month == 3
+
+
+# -- start-only times and the year ------------------------------------------------------
+
+
+def test_a_start_only_time_ends_at_the_next_talk_of_the_day_else_after_30_minutes():
+    body = (
+        "[**Widgets A**](https://x.org/a)\n\n**Date:** Tuesday, March 18th\n**Time:** 10:34 AM\n\n"
+        "[**Widgets B**](https://x.org/b)\n\n**Date:** Tuesday, March 18th\n**Time:** 11:15 AM\n"
+    )
+    rows, warnings = read(body)
+    assert [(r[2], r[3]) for r in rows] == [("03-18 10:34", "11:15"), ("03-18 11:15", "11:45")]
+    assert '"Widgets A" gives no end: 41 minutes (the next talk\'s start)' in warnings
+    assert '"Widgets B" gives no end: 30 minutes (the default length)' in warnings
+
+
+def test_no_date_in_front_matter_takes_the_year_from_the_file_name():
+    rows, warnings = read(
+        "## [Widgets](https://x.org/c)\n\n- **Date:** March 31st\n- **Time:** 14:35 – 15:05 CEST\n",
+        front="title: t\ntimezone: Europe/Amsterdam",
+        name="2025-03-27-widgets.md",
+    )
+    assert rows == [("Widgets", [], "03-31 14:35", "15:05")]
+    assert "no `date:` in the front matter: dates without a year are read in 2025" in warnings
+
+
+def test_toml_front_matter():
+    schedule, _ = parse_schedule(
+        "post.md",
+        '+++\ntitle = "Widgets"\ndate = 2025-03-01\ntimezone = "Europe/Amsterdam"\n+++\n\n'
+        "**Widgets** | Tuesday, March 18 | 10:00 - 10:30\n",
+    )
+    assert (schedule.title, len(schedule)) == ("Widgets", 1)
+
+
+def test_a_december_post_about_january_takes_the_next_year_but_a_wrong_weekday_is_an_error():
+    rows, _ = read("**Widgets** | Monday, January 5 | 10:00 - 10:30\n", front="date: 2025-12-10\ntimezone: UTC")
+    assert rows[0][2] == "01-05 10:00"  # 2026-01-05 is a Monday
+    assert problems("**Widgets** | Tuesday, March 17 | 10:00 - 10:30\n") == [
+        (6, "Tuesday does not match 2025-03-17, which is a Monday")
+    ]
+
+
+# -- never invent, never silently drop --------------------------------------------------
+
+
+def test_an_unreadable_time_line_is_an_error_on_its_line():
+    assert problems("### [Widgets](https://x.org/d)\n\nMonday, March 17 • 25:99am - 10:00am\n") == [
+        (8, "minute 99 is not a time")
+    ]
+
+
+def test_booths_parties_and_all_day_items_are_not_sessions():
+    body = (
+        "**Widget Booth**\n\n**When:** Tuesday, March 18, 2025, 10:00 - 17:00\n\n"
+        "**Widget Party**\n\n**When:** Tuesday, March 18, 2025, 19:00 - 23:00\n\n"
+        "**Widget Office Hours**\n\n**When:** Tuesday, March 18, 2025 — All Day\n\n"
+        "**Widget Talk**\n\n**When:** Tuesday, March 18, 2025, 11:00 - 11:30\n"
+    )
+    rows, warnings = read(body)
+    assert [r[0] for r in rows] == ["Widget Talk"]
+    assert sum("not a talk" in w or "all day" in w for w in warnings) == 3
+
+
+def test_prose_with_a_time_in_mid_sentence_invents_nothing():
+    body = "The first talk is about [Widgets](https://x.org/e) and takes place on March 20 at 14:00 UTC.\n\n"
+    assert problems(body, front="date: 2025-03-01\ntimezone: UTC") == [(5, "no session with a date and time found")]
+
+
+def test_a_zone_that_disagrees_is_an_error_and_names_the_zones_it_can_mean():
+    [(line, message)] = problems("**Widgets** | Tuesday, March 18 | 10:00 - 10:30 EDT\n")
+    assert line == 6 and "EDT does not match the venue zone Europe/Amsterdam" in message
+    [(line, message)] = problems("**Widgets** | Tuesday, July 15 | 10:00 - 10:30 CEST\n", front="date: 2025-03-01")
+    assert "CEST there can mean Europe/Paris, Europe/Berlin, Europe/Amsterdam" in message
+
+
+def test_a_season_slip_of_the_venue_zone_is_read_as_the_venue_clock():
+    rows, warnings = read(
+        "**Widgets** | Tuesday, October 19, 2021 | 8:00am-8:30am PST\n", front="timezone: America/Los_Angeles"
+    )
+    assert rows[0][2:] == ("10-19 08:00", "08:30")
+    assert any("PST is written for a time when America/Los_Angeles is on PDT" in w for w in warnings)
+
+
+def test_the_same_talk_listed_twice_is_one_session():
+    body = (
+        "## Tuesday, March 18\n\n| Time | Session |\n|---|---|\n| 8:00am-8:30am | [Keynote](https://x.org/k) |\n\n"
+        "**Keynote** (8:00am-8:30am) | [Recording](https://x.org/r)\n\n*Ada Lovelace* will open the day.\n"
+    )
+    rows, _ = read(body)
+    assert rows == [("Keynote", ["Ada Lovelace"], "03-18 08:00", "08:30")]
+
+
+# -- whatever arrives, a schedule or a clear refusal ----------------------------------------
+
+_PIECES = [
+    "[", "]", "(", ")", "*", "**", "_", "`", "<br>", "|", "---", "\n", "\n\n", "- ", "> ", "# ", "### ",
+    "Monday, March 17", "9:15am - 9:20am", "25:99", "12:00", "CET", "PST", "Talk", "Ada Lovelace, Example",
+    "**When:** ", "| Time (CET) | Session |\n|---|---|\n", "<h4>", "</h4>", "All Day", "Booth",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=8), max_size=40))
+def test_any_post_loads_or_is_refused_clearly(pieces):
+    try:
+        schedule, _ = parse_schedule("post.md", "---\ndate: 2025-03-01\ntimezone: UTC\n---\n" + "".join(pieces))
+    except ScheduleError as refused:
+        assert refused.problems and all(p.line >= 1 for p in refused.problems)
+    else:
+        assert all(s.start <= s.end and s.title for s in schedule)
