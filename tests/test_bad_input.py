@@ -89,10 +89,22 @@ def test_no_date_in_front_matter_takes_the_year_from_the_text_and_says_so():
     ]
 
 
-def test_no_year_anywhere_is_an_error():
+def test_no_year_anywhere_and_no_weekday_is_an_error():
     text = SEED_TEXT.replace("date: '2022-10-17T17:00:00.000Z'\n", "").replace("2022", "")
+    text = text.replace(KEYNOTE_TIME, KEYNOTE_TIME.replace("Monday, ", ""))
     problems = problems_of(text)
     assert (KEYNOTE_LINE - 1, "the date has no year and the front matter has no `date:` to take it from") in problems
+
+
+def test_no_year_anywhere_takes_the_latest_year_the_weekdays_fit():
+    from datetime import date
+
+    from bot.schedule.markdown import load_markdown
+
+    text = SEED_TEXT.replace("date: '2022-10-17T17:00:00.000Z'\n", "").replace("*October 17th, 2022*", "")
+    schedule, warnings = load_markdown("seed.md", text.replace("2022", ""), today=date(2026, 11, 25))
+    assert {d.year for d in schedule.days} == {2022}  # Monday 24 October: 2022, not 2033
+    assert "no year anywhere: dates take the latest year in which their weekday fits" in [w.message for w in warnings]
 
 
 def test_missing_and_undecodable_files(tmp_path):

@@ -26,6 +26,9 @@ KNOWN_GAPS = {
     ("posts/dapr_daprcon-main.md", "Keynote"): "speakers",  # "We'll also hear from *A (Org)*, *B (Org)*"
     ("posts/dapr_daprcon-main.md", "Dapr workshops"): "speakers",  # named in a later section's prose
     ("posts/opensuse_2007-11-16-open-source-event-in-chile-valparaiso-2.md", "*"): "speakers",  # the intro
+    # Organisers of a summit and a talk inside it, linked in its abstract, read as its speakers.
+    ("posts/pyopensci_2024-05-14-pyos-guide-to-pyconus-2024.md", "Maintainers Summit"): "speakers",
+    ("posts/pyopensci_2024-05-14-pyos-guide-to-pyconus-2024.md", "Documentation Summit"): "speakers",
     # A venue after an en dash reads as part of the title.
     ("posts/inspektor-gadget_2024-10-31-inspektor-gadget-kubeconNA.md", "Integrating eBPF Superpowers"): "title",
 }

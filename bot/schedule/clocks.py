@@ -201,6 +201,8 @@ def _range(found: re.Match) -> tuple[time, time, bool]:
     sh, sm, sap = _bare_clock(found.group("sh"), found.group("sm"), found.group("sap"))
     eh, em, eap = _clock(found.group("eh"), found.group("em"), found.group("eap"))
     opposite = {"a": "p", "p": "a"}
+    if eap == "a" and eh == 12 and not sap and 1 <= sh <= 11:
+        eap = "p"  # `11:00 ~ 12:30 am`: noon, the usual slip of 12 o'clock's am/pm
     if eap and not sap and 1 <= sh <= 12:
         sap = eap
         if (_to_24h(sh, sap), sm) > (_to_24h(eh, eap), em):

@@ -38,6 +38,8 @@ _HTML_RUN = re.compile(  # groups: 1 href, 2 link text, 3 tag, 4 bold text
     r"<a\s[^>]*?href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a>|<(strong|b)>(.*?)</\3>", re.IGNORECASE | re.DOTALL
 )
 _UNTIDY = re.compile(r"^\s|\s\s|[^\S ]|\s$")
+_HTML_LIST_OPEN = re.compile(r"<li\b", re.IGNORECASE)
+_HTML_LIST_CLOSE = re.compile(r"</[uo]l>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[^>]+>")
 _HTML_DROPPED = re.compile(r"^\s*<(iframe|script|style|img|video|!--)", re.IGNORECASE)
 
@@ -214,13 +216,16 @@ def _html_block(content: str, first: int, context: dict) -> list[Block]:
     if heading:
         line = _html_line(first, heading.group(2))
         return [Block("heading", first, (line,), level=int(heading.group(1)))] if line.text else []
-    lines = []
+    blocks = []
+    in_list = context["items"] > 0
     for index, raw in enumerate(content.split("\n")):
-        for part in re.split(r"<br\s*/?>", raw, flags=re.IGNORECASE):
-            line = _html_line(first + index, part)
-            if line.text:
-                lines.append(line)
-    return [Block("paragraph", first, tuple(lines), **_where(context))] if lines else []
+        # An exported page puts each <p>, <li> and <h4> on a line of its own: each is a block.
+        in_list = (in_list or bool(_HTML_LIST_OPEN.search(raw))) and not _HTML_LIST_CLOSE.search(raw)
+        lines = [_html_line(first + index, part) for part in re.split(r"<br\s*/?>", raw, flags=re.IGNORECASE)]
+        lines = [line for line in lines if line.text]
+        if lines:
+            blocks.append(Block("paragraph", first + index, tuple(lines), item_start=in_list, in_item=in_list))
+    return blocks
 
 
 def _code_block(content: str, first: int, context: dict) -> list[Block]:

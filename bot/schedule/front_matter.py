@@ -127,14 +127,18 @@ def _safe_date(year: str, month: str, day: str) -> date | None:
         return None
 
 
-def date_resolver(dates: list[date]):
-    """`DateParts` → calendar date, trying the post's dates in turn (see the docstring)."""
+def date_resolver(dates: list[date], today: date | None = None):
+    """`DateParts` → calendar date, trying the post's dates in turn (see the docstring).
+    With no date at all, a date that names its weekday takes the latest year up to
+    `today`'s in which that weekday fits (a schedule page that never says its year)."""
 
     def resolve(parts: DateParts) -> date:
         if parts.year is not None:
             day = _make(parts.year, parts.month, parts.day)
             _check_weekday(parts, day)
             return day
+        if not dates and today is not None and parts.weekday is not None and parts.month:
+            return _latest_fitting_year(parts, today)
         if not dates:
             raise LineError("the date has no year and the front matter has no `date:` to take it from")
         if not parts.month:
@@ -151,6 +155,17 @@ def date_resolver(dates: list[date]):
         return first  # unreachable: _check_weekday raised
 
     return resolve
+
+
+def _latest_fitting_year(parts: DateParts, today: date) -> date:
+    for year in range(today.year, today.year - 12, -1):
+        try:
+            day = date(year, parts.month, parts.day)
+        except ValueError:
+            continue
+        if day.weekday() == parts.weekday:
+            return day
+    raise LineError("the date has no year and the front matter has no `date:` to take it from")
 
 
 def _month_from_context(parts: DateParts, dates: list[date]) -> date:

@@ -10,7 +10,7 @@ time or a wrong weekday is an error at its line.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from .clocks import When
 from .document import Line, MarkdownFailure, parse_blocks
@@ -27,15 +27,18 @@ DEFAULT_LENGTH = timedelta(minutes=30)
 # What people list beside talks but nobody subscribes to as one.
 _NOT_A_TALK = re.compile(
     r"\b(?:booth|kiosk|pavilion|party|parties|happy hour|office hours|showcase hours|reception|"
-    r"lunch|breakfast|dinner|coffee break|networking break)\b",
+    r"lunch|breakfast|dinner|(?:tea|coffee|networking) break|group photo)\b|^break\b|\bbreak/|/break\b",
     re.IGNORECASE,
 )
 _AUTHOR = re.compile(r"^Author:\s*(?P<names>[^|]+)", re.IGNORECASE)
 
 
-def load_markdown(path: str, text: str, default_zone: str | None = None) -> tuple[Schedule, list[Problem]]:
+def load_markdown(
+    path: str, text: str, default_zone: str | None = None, today: date | None = None
+) -> tuple[Schedule, list[Problem]]:
     """Parse a Markdown schedule. Returns the schedule and its warnings; raises
-    ScheduleError listing every `path:line` problem when it cannot be used."""
+    ScheduleError listing every `path:line` problem when it cannot be used. `today`
+    (default: the clock's) only matters for a post that names no year anywhere."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
     post = split_post(path, text)
@@ -45,7 +48,10 @@ def load_markdown(path: str, text: str, default_zone: str | None = None) -> tupl
         blocks = parse_blocks(post.body, post.body_line)
     except MarkdownFailure as problem:
         raise ScheduleError([Problem(path, post.body_line, f"the Markdown parser failed: {problem}")]) from None
-    drafts = read_talks(blocks, date_resolver(dates), path, errors)
+    if not dates:
+        today = today or date.today()
+        warnings.append(Problem(path, 1, "no year anywhere: dates take the latest year in which their weekday fits"))
+    drafts = read_talks(blocks, date_resolver(dates, today), path, errors)
     authors = [name for b in blocks for line in b.lines for name in _authors(line.text)]
     sessions = _sessions(path, drafts, authors, zone, zone_named, errors, warnings)
     if not sessions and not errors:
@@ -99,6 +105,9 @@ def _sessions(
     ids = IdAllocator()
     sessions: dict[tuple[str, datetime], Session] = {}
     for (draft, start), end in zip(placed, ends, strict=True):
+        if end < start:  # a clock change can turn a range around
+            errors.append(Problem(path, draft.when_line, f"ends ({end:%H:%M}) before it starts ({start:%H:%M})"))
+            continue
         title, speakers = _title_and_speakers(draft, known_people)
         key = (" ".join(title.casefold().split()), start)
         if key in sessions:
@@ -220,7 +229,7 @@ def _title_and_speakers(draft: Draft, known_people: FoldedNames) -> tuple[str, t
     if not speakers and draft.prose_lead:
         speakers = _people_in_prose(draft.prose_lead)
     if not speakers and draft.abstract:
-        speakers = _people_in_prose(draft.abstract[0].text, lead_only=True) or _linked_people(draft.abstract)
+        speakers = _people_in_prose(draft.abstract[0].text, lead_only=True) or _linked_people(draft.abstract, title)
     return title.rstrip(" ,;"), speakers
 
 
@@ -249,28 +258,45 @@ def _listed_people(draft: Draft) -> tuple[Speaker, ...]:
     return ()
 
 
+_ORGANISED_BY = re.compile(r"\borgani[sz]ed by\s*$", re.IGNORECASE)
 _LINK_GLUE = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)$")
 
 
-def _linked_people(lines: list[Line]) -> tuple[Speaker, ...]:
+def _linked_people(lines: list[Line], title: str) -> tuple[Speaker, ...]:
     """ "with [Scott](…), [Robert](…), and [Ingy](…)": a run of links to people in the
-    abstract, joined by commas and "and", names the speakers."""
+    abstract, joined by commas and "and" (a plain name between them counts too), names
+    the speakers; not the organisers of an "organized by" nor a link to the event itself."""
     for line in lines:
         run: list[str] = []
-        previous_end = None
+        previous_end = 0
         for span in line.links():
             name = span.text.strip()
-            if not looks_like_name(name):
+            if not looks_like_name(name) or name.casefold() in title.casefold():
                 if run:
                     break
                 continue
-            if run and not _LINK_GLUE.match(line.text[previous_end : span.start]):
+            if run:
+                between = _names_between(line.text[previous_end : span.start])
+                if between is None:
+                    break
+                run.extend(between)
+            elif _ORGANISED_BY.search(line.text[: span.start]):
                 break
             run.append(name)
             previous_end = span.end
         if run:
             return tuple(Speaker(name) for name in run)
     return ()
+
+
+def _names_between(glue: str) -> list[str] | None:
+    """`, ` or `, and ` between two linked names; `, Jules, ` holds a name of its own."""
+    if _LINK_GLUE.match(glue):
+        return []
+    names = [piece.strip() for piece in re.split(r",|\band\b|&", glue) if piece.strip()]
+    if names and glue.strip().startswith(",") and all(looks_like_name(name) for name in names):
+        return names
+    return None
 
 
 def _split(draft: Draft, known_people: FoldedNames) -> tuple[str, tuple[Speaker, ...]]:

@@ -277,6 +277,20 @@ class _Reader:
     def read_line(self, block: Block, position: int, line: Line) -> None:
         draft = self.open
         same_block = draft is not None and draft.block == self.block_index
+        people_line = position > 0 or same_block  # a new paragraph of one bold link is a title
+        if (
+            people_line
+            and draft is not None
+            and draft.title
+            and not draft.weak
+            and not draft.speaker_names
+            and _only_people(line)
+            and _room_at_most(draft)
+        ):
+            if draft.abstract:  # `*Ballroom A*` above the people: the room
+                draft.room = draft.room or draft.abstract.pop().text
+            draft.speaker_names = tuple(s.text.strip() for s in line.links())  # `**[Ada](u) & [Bob](u)**`
+            return
         label = _field(line)
         if label is not None:
             self.read_field(line, *label)
@@ -343,6 +357,9 @@ class _Reader:
         draft = self.open
         same_block = draft is not None and draft.block == self.block_index
         title, url, rest = _title_in_line(line, when)
+        entry = _agenda_entry(line, when)
+        if entry is not None:
+            title, url, people = entry
         at_start = not before or before == title or _only_label(before)
         structured = at_start or not after or _starts_with_title(line) or _after_is_detail(text, when)
         if not structured:
@@ -357,7 +374,10 @@ class _Reader:
             self.section = None
             new = self.start(Draft(title, line.number, url))
             self.attach_when(new, when, line.number)
-            _line_extras(new, line, when, title)
+            if entry is not None:
+                new.speaker_names = people
+            else:
+                _line_extras(new, line, when, title)
             return True
         if draft is not None and draft.when is None:
             self.attach_when(draft, when, line.number)
@@ -514,6 +534,72 @@ def _title_in_line(line: Line, when: When, heading: bool = False) -> tuple[str, 
         rest = (text[: when.span[0]] + " " + text[when.span[1] :]).strip(_EDGE)
         return rest, None, after
     return "", None, after if len(after) <= 150 else ""
+
+
+def _agenda_entry(line: Line, when: When) -> tuple[str, str | None, tuple[str, ...]] | None:
+    """`09:15 ~ 09:45 am - [#sig-x](u): Topic by [Ada Lovelace](u) (Org)/[Bob](u)`: on a
+    line that opens with its time, the rest is the title, up to the people it links to."""
+    text = line.text
+    if text[: when.span[0]].strip(_EDGE):
+        return None
+    people = _people_run(line, when.span[1])
+    if not people:
+        return None
+    head = text[when.span[1] : people[0].start]
+    head = re.sub(r"(?:\bby|\bwith|[:–—,/-])\s*$", "", head.rstrip()).strip(_EDGE)
+    if not head or " will " in head:
+        return None
+    links = [s for s in line.links() if when.span[1] <= s.start < people[0].start]
+    url = links[0].url if len(links) == 1 else None
+    return head, url, tuple(span.text for span in people)
+
+
+def _people_run(line: Line, start: int) -> list[Span]:
+    """Links to people from `start` on, one after another: `[A](u) (Org)/[B](u)`, `[A](u) & [B](u)`;
+    links inside an affiliation's parentheses are not people."""
+    text = line.text
+    run: list[Span] = []
+    position = start
+    for span in line.links():
+        if span.start < position:
+            continue
+        name = span.text.strip()
+        if not _is_person(name):
+            if run:
+                break
+            continue
+        if not run and len(name.split()) == 1 and not re.search(r"\bby\s*$", text[: span.start]):
+            continue  # `[Helmfile](u) by [Ada](u)`: a one-word link opens a list of people only after "by"
+        if run and not re.fullmatch(r"\s*(?:/|,|&|and|,\s*and)\s*", text[position : span.start]):
+            break
+        run.append(span)
+        position = span.end
+        paren = re.match(r"\s*\(", text[position:])
+        if paren:
+            close = text.find(")", position)
+            position = close + 1 if close >= 0 else len(text)
+    return run
+
+
+def _room_at_most(draft: Draft) -> bool:
+    """Nothing but a short room line has come under the talk yet."""
+    if not draft.abstract:
+        return True
+    only = draft.abstract[0].text
+    return len(draft.abstract) == 1 and len(only) < 60 and not only.endswith((".", "!", "?"))
+
+
+def _is_person(text: str) -> bool:
+    return looks_like_name(text) and not _GENERIC_LINK.match(text)
+
+
+def _only_people(line: Line) -> bool:
+    """A line that is nothing but links to people, joined by `,` `&` `and`."""
+    links = line.links()
+    if not links or not all(_is_person(s.text.strip()) for s in links):
+        return False
+    rest = _without(line.text, [(s.start, s.end) for s in links])
+    return not re.sub(r"(?:,|&|\band\b|/)", " ", rest).strip(_EDGE + " .")
 
 
 def _is_prose(text: str) -> bool:
