@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.schedule import ScheduleError, load_schedule
+from bench.fidelity import loaded_talks
 from tests.conftest import shared_file
 
 DATA = Path(__file__).parent / "data"
@@ -42,19 +42,7 @@ def _gap(post: str, title: str, field: str) -> bool:
 
 
 def _loaded(post: str) -> list[dict]:
-    try:
-        schedule, _ = load_schedule(shared_file(post), EXPECTED[post]["zone"])
-    except ScheduleError:
-        return []
-    return [
-        {
-            "title": s.title,
-            "speakers": [p.name for p in s.speakers],
-            "start": s.start.strftime("%Y-%m-%dT%H:%M"),
-            "end": s.end.strftime("%Y-%m-%dT%H:%M"),
-        }
-        for s in schedule
-    ]
+    return loaded_talks(shared_file(post), EXPECTED[post]["zone"])
 
 
 @pytest.mark.parametrize("post", sorted(EXPECTED))

@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
-from .timelines import _MONTHS, _WEEKDAYS, DateParts, _alternation, _clock, _to_24h
+from .timelines import MONTHS, WEEKDAYS, DateParts, alternation, read_clock, to_24h
 from .zones import is_zone_abbreviation
 
-_WD = rf"(?P<weekday>{_alternation(_WEEKDAYS)})\.?"
-_MONTH = rf"(?P<{{p}}>{_alternation(_MONTHS)})\.?"
+_WD = rf"(?P<weekday>{alternation(WEEKDAYS)})\.?"
+_MONTH = rf"(?P<{{p}}>{alternation(MONTHS)})\.?"
 _ORD = r"(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?(?![\d:])"
 _DATE = re.compile(
@@ -47,8 +47,8 @@ _ALL_DAY = re.compile(r"\ball[- ]day\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 # Cheap evidence checked before the full patterns, which are slow to try at every position.
 _WORD = re.compile(r"[a-z]+")
-_MONTH_WORDS = frozenset(_MONTHS)
-_WEEKDAY_WORDS = frozenset(_WEEKDAYS)
+_MONTH_WORDS = frozenset(MONTHS)
+_WEEKDAY_WORDS = frozenset(WEEKDAYS)
 _NUMERIC_DATE = re.compile(r"\d-\d\d-\d|\d/\d")
 _CLOCK_HINT = re.compile(r"\d[:.h]\d\d|\d\s?[aApP]\.?\s?[mM]")
 _EXTRA_ZONES = {"IST"}  # the venue's own zone decides what these mean
@@ -95,14 +95,14 @@ def find_dates(text: str) -> tuple[Found, ...]:
             continue
         day = int(match.group("day"))
         if 1 <= day <= 31:
-            weekday = _WEEKDAYS[match.group("weekday").lower()]
+            weekday = WEEKDAYS[match.group("weekday").lower()]
             found.append(Found(DateParts(0, day, None, weekday), match.start(), match.end()))
     return tuple(sorted(found, key=lambda f: f.start))
 
 
 def _date_parts(match: re.Match) -> DateParts | None:
     weekday = match.group("weekday")
-    weekday_number = _WEEKDAYS[weekday.lower()] if weekday else None
+    weekday_number = WEEKDAYS[weekday.lower()] if weekday else None
     if match.group("iso"):
         year, month, day = (int(x) for x in match.group("iso").split("-"))
         return DateParts(month, day, year, weekday_number)
@@ -116,7 +116,7 @@ def _date_parts(match: re.Match) -> DateParts | None:
     year = match.group("year") or match.group("year2")
     if not 1 <= day <= 31:
         return None
-    return DateParts(_MONTHS[month_name.lower()], day, int(year) if year else None, weekday_number)
+    return DateParts(MONTHS[month_name.lower()], day, int(year) if year else None, weekday_number)
 
 
 def _masked(text: str, dates: tuple[Found, ...]) -> str:
@@ -187,8 +187,8 @@ def _read_clock(match: re.Match) -> tuple[time, time | None, bool, str | None] |
         return None
     try:
         if not has_end:
-            h, m, ap = _clock(match.group("sh"), match.group("sm"), match.group("sap"))
-            return time(_to_24h(h, ap), m), None, False, None
+            h, m, ap = read_clock(match.group("sh"), match.group("sm"), match.group("sap"))
+            return time(to_24h(h, ap), m), None, False, None
         start, end, overnight = _range(match)
         return start, end, overnight, None
     except ValueError as problem:
@@ -199,20 +199,20 @@ def _range(found: re.Match) -> tuple[time, time, bool]:
     """Both ends of a range; one am/pm covers both unless that would reverse them
     (`11:45--12:15 PM` crosses noon)."""
     sh, sm, sap = _bare_clock(found.group("sh"), found.group("sm"), found.group("sap"))
-    eh, em, eap = _clock(found.group("eh"), found.group("em"), found.group("eap"))
+    eh, em, eap = read_clock(found.group("eh"), found.group("em"), found.group("eap"))
     opposite = {"a": "p", "p": "a"}
     if eap == "a" and eh == 12 and not sap and 1 <= sh <= 11:
         eap = "p"  # `11:00 ~ 12:30 am`: noon, the usual slip of 12 o'clock's am/pm
     if eap and not sap and 1 <= sh <= 12:
         sap = eap
-        if (_to_24h(sh, sap), sm) > (_to_24h(eh, eap), em):
+        if (to_24h(sh, sap), sm) > (to_24h(eh, eap), em):
             sap = opposite[eap]
     elif sap and not eap and 1 <= eh <= 12:
         eap = sap
-        if (_to_24h(eh, eap), em) < (_to_24h(sh, sap), sm):
+        if (to_24h(eh, eap), em) < (to_24h(sh, sap), sm):
             eap = opposite[sap]
-    start = time(_to_24h(sh, sap), sm)
-    end = time(_to_24h(eh, eap), em)
+    start = time(to_24h(sh, sap), sm)
+    end = time(to_24h(eh, eap), em)
     overnight = False
     if end < start:
         if start.hour >= 12 and eap in (None, "a") and sap in (None, "p"):
@@ -229,4 +229,4 @@ def _bare_clock(hour: str, minute: str | None, meridiem: str | None) -> tuple[in
         if not 0 <= h <= 23:
             raise ValueError(f"hour {h} is not a time")
         return h, 0, None
-    return _clock(hour, minute, meridiem)
+    return read_clock(hour, minute, meridiem)

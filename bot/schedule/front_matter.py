@@ -18,7 +18,7 @@ import frontmatter
 from dateutil import parser as dateparser
 
 from .problems import LineError, Problem, ScheduleError
-from .timelines import _WEEKDAY_NAMES, DateParts
+from .timelines import WEEKDAY_NAMES, DateParts, check_weekday
 
 _TOML_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*=\s*\S")
 _NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
@@ -135,7 +135,7 @@ def date_resolver(dates: list[date], today: date | None = None):
     def resolve(parts: DateParts) -> date:
         if parts.year is not None:
             day = _make(parts.year, parts.month, parts.day)
-            _check_weekday(parts, day)
+            check_weekday(parts, day)
             return day
         if not dates and today is not None and parts.weekday is not None and parts.month:
             return _latest_fitting_year(parts, today)
@@ -151,7 +151,7 @@ def date_resolver(dates: list[date], today: date | None = None):
             first = first or day
             if parts.weekday is None or day.weekday() == parts.weekday:
                 return day
-        _check_weekday(parts, first)
+        check_weekday(parts, first)
         return first  # unreachable: _check_weekday raised
 
     return resolve
@@ -183,7 +183,7 @@ def _month_from_context(parts: DateParts, dates: list[date]) -> date:
             month += 1
             if month > 12:
                 year, month = year + 1, 1
-    weekday = _WEEKDAY_NAMES[parts.weekday] if parts.weekday is not None else "that day"
+    weekday = WEEKDAY_NAMES[parts.weekday] if parts.weekday is not None else "that day"
     raise LineError(f"no month near the post's date has {weekday} {parts.day}")
 
 
@@ -194,11 +194,3 @@ def _make(year: int, month: int, day: int, dated: bool = True) -> date:
         if not dated and not (month == 2 and day == 29):
             raise LineError(f"there is no day {day} in month {month}") from None
         raise LineError(f"there is no {year:04d}-{month:02d}-{day:02d}") from None
-
-
-def _check_weekday(parts: DateParts, day: date) -> None:
-    if parts.weekday is not None and day.weekday() != parts.weekday:
-        raise LineError(
-            f"{_WEEKDAY_NAMES[parts.weekday]} does not match {day.isoformat()}, "
-            f"which is a {_WEEKDAY_NAMES[day.weekday()]}"
-        )
