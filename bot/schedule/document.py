@@ -40,6 +40,7 @@ _HTML_RUN = re.compile(  # groups: 1 href, 2 link text, 3 tag, 4 bold text
 _UNTIDY = re.compile(r"^\s|\s\s|[^\S ]|\s$")
 _HTML_LIST_OPEN = re.compile(r"<li\b", re.IGNORECASE)
 _HTML_LIST_CLOSE = re.compile(r"</[uo]l>", re.IGNORECASE)
+_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>&~]")  # anything the inline parser would act on
 _HTML_TAG = re.compile(r"<[^>]+>")
 _HTML_DROPPED = re.compile(r"^\s*<(iframe|script|style|img|video|!--)", re.IGNORECASE)
 
@@ -263,8 +264,9 @@ class _Lines:
     """Byte offsets (as the parser gives them) to file line numbers."""
 
     def __init__(self, body: str, first_line: int):
+        self.raw = body.encode("utf-8")
         self.starts = [0]
-        for raw in body.encode("utf-8").splitlines(keepends=True):
+        for raw in self.raw.splitlines(keepends=True):
             self.starts.append(self.starts[-1] + len(raw))
         self.first_line = first_line
 
@@ -310,7 +312,8 @@ def _block(node, context: dict, line_of, blocks: list[Block]) -> None:
     name = node.name
     first = line_of(node.srcmap[0]) if node.srcmap else 0
     if name == "paragraph":
-        blocks.extend(_paragraph(node.children, context, line_of))
+        plain = _plain_paragraph(node, context, line_of)
+        blocks.extend(plain if plain is not None else _paragraph(node.children, context, line_of))
     elif name in ("heading", "lheading"):
         lines = _inline_lines(node.children, first, line_of)
         if lines:
@@ -334,6 +337,28 @@ def _block(node, context: dict, line_of, blocks: list[Block]) -> None:
         blocks.extend(_code_block(node.meta.get("content", ""), first, context))
     elif name != "fence":
         _walk_blocks(node.children, context, line_of, blocks)
+
+
+def _plain_paragraph(node, context: dict, line_of: _Lines) -> list[Block] | None:
+    """A paragraph with no inline markup at all, read straight from its source lines:
+    the same lines the tree gives, without walking it (most abstracts are like this)."""
+    if context["quotes"] or not node.srcmap:
+        return None
+    start, end = node.srcmap
+    raw = line_of.raw[start:end].decode("utf-8", "replace")
+    if _INLINE_SPECIAL.search(raw):
+        return None
+    first = line_of(start)
+    lines = []
+    previous = ""
+    for index, part in enumerate(raw.split("\n")):
+        text = " ".join(part.split())
+        if text and not _MDX.match(text):
+            lines.append(Line(first + index, text, (), soft=index > 0 and not previous.endswith("  ")))
+        previous = part
+    fresh = context["item_fresh"]
+    context["item_fresh"] = False
+    return [Block("paragraph", first, tuple(lines), item_start=fresh, **_where(context))] if lines else []
 
 
 def _paragraph(nodes, context: dict, line_of) -> list[Block]:
