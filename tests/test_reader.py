@@ -261,3 +261,62 @@ def test_any_post_loads_or_is_refused_clearly(pieces):
         assert refused.problems and all(p.line >= 1 for p in refused.problems)
     else:
         assert all(s.start <= s.end and s.title for s in schedule)
+
+
+# -- found by review: each once a crash, an invented session or a wrong time ---------------------
+
+
+def test_deep_nesting_is_refused_clearly():
+    for body in (">" * 500 + " x\n", "**" * 1000 + "x" + "**" * 1000):
+        [(_, message)] = problems(body)
+        assert "nests" in message
+
+
+def test_a_zero_date_in_front_matter_is_no_date():
+    rows, _ = read("## Tuesday, March 5, 2024\n\n- 10:00 - 10:30 **Widgets**\n", front="date: 0001-01-01")
+    assert rows == [("Widgets", [], "03-05 10:00", "10:30")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "## Tuesday, March 18\n\n## Kubernetes 1.29 - 1.30 release notes\n\nProse.\n",
+        "**Submissions close** on Friday, March 21 at 11:59pm CET.\n",
+        "- [Talk A](https://sched.co/a)\n- 10:00 coffee\n",
+    ],
+)
+def test_versions_sentences_and_the_next_item_invent_nothing(body):
+    with pytest.raises(ScheduleError):
+        read(body)
+
+
+def test_a_space_after_a_or_p_is_not_am_or_pm():
+    rows, _ = read("## Tuesday, March 18\n\n- 14:00 - 14:30 A MCP Gateway\n")
+    assert rows == [("A MCP Gateway", [], "03-18 14:00", "14:30")]
+
+
+def test_a_range_written_without_am_pm_crosses_noon_not_midnight():
+    rows, _ = read("## Tuesday, March 18\n\n- 12:30 - 1:15 **Talk B**\n")
+    assert rows == [("Talk B", [], "03-18 12:30", "13:15")]
+
+
+def test_a_break_ends_the_talk_before_it():
+    rows, _ = read("## Tuesday, March 18\n\n- 9:00 Welcome\n- 10:00 Coffee Break\n- 10:30 Widgets\n")
+    assert rows == [("Welcome", [], "03-18 09:00", "10:00"), ("Widgets", [], "03-18 10:30", "11:00")]
+
+
+def test_a_year_in_the_text_that_does_not_fit_the_weekday_is_only_a_guess():
+    schedule, _ = parse_schedule(
+        "post.md", "Cilium turned 5 in 2020!\n\n## Wednesday, March 20\n\n- 10:00 - 10:30 **Talk A**\n", "UTC"
+    )
+    assert [s.start.year for s in schedule] == [2024]  # the latest year with a Wednesday 20 March
+
+
+def test_29_february_in_a_december_post_is_next_year():
+    rows, _ = read("## Thursday, February 29\n\n- 10:00 - 10:30 **Leap**\n", front="date: 2023-12-01\ntimezone: UTC")
+    assert rows == [("Leap", [], "02-29 10:00", "10:30")]
+
+
+def test_a_weekday_before_an_hour_range_is_not_a_date():
+    when = find_when("Monday 10 - 11 am")
+    assert (when.date, f"{when.start:%H:%M}", f"{when.end:%H:%M}") == (None, "10:00", "11:00")

@@ -32,11 +32,13 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 # "Wednesday 21": a weekday and a day of the month, the month left to the context.
-_WEEKDAY_DAY = re.compile(rf"(?<![\w/]){_WD},?\s+(?P<day>\d{{1,2}}){_ORD}(?![\d.]|:\d|\s*[ap]\.?m)")
+_WEEKDAY_DAY = re.compile(
+    rf"(?<![\w/]){_WD},?\s+(?P<day>\d{{1,2}}){_ORD}(?![\d.]|:\d|\s*[ap]\.?m|\s*(?:-|–|—|~|to\b)\s*\d)"
+)
 # Dates are matched in a lower-cased copy (same length, so positions hold): faster than IGNORECASE.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
-_CLOCK = r"(?P<{p}h>\d{{1,2}})(?:(?P<{p}sep>[:.h])(?P<{p}m>\d\d))?\s?(?P<{p}ap>[aApP]\.?\s?[mM]\.?(?![a-z]))?"
+_CLOCK = r"(?P<{p}h>\d{{1,2}})(?:(?P<{p}sep>[:.h])(?P<{p}m>\d\d))?\s?(?P<{p}ap>[aApP]\.?[mM]\.?(?![a-z]))?"
 _RANGE_MARK = r"\s*(?:--|-|–|—|~|\bto\b|\buntil\b|\btill\b)\s*"
 _TIME = re.compile(
     r"(?<![A-Za-z0-9:./-])" + _CLOCK.format(p="s") + rf"(?:{_RANGE_MARK}" + _CLOCK.format(p="e") + r")?(?![\d/a-z]|:\d)"
@@ -50,7 +52,7 @@ _WORD = re.compile(r"[a-z]+")
 _MONTH_WORDS = frozenset(MONTHS)
 _WEEKDAY_WORDS = frozenset(WEEKDAYS)
 _NUMERIC_DATE = re.compile(r"\d-\d\d-\d|\d/\d")
-_CLOCK_HINT = re.compile(r"\d[:.h]\d\d|\d\s?[aApP]\.?\s?[mM]")
+_CLOCK_HINT = re.compile(r"\d[:.h]\d\d|\d\s?[aApP]\.?[mM]")
 _EXTRA_ZONES = {"IST"}  # the venue's own zone decides what these mean
 
 
@@ -181,6 +183,8 @@ def _read_clock(match: re.Match) -> tuple[time, time | None, bool, str | None] |
         return None
     if has_end and not end_marked:
         return None  # "10:30-12": not a range people write
+    if has_end and _version_like(match):
+        return None  # "Kubernetes 1.29 - 1.30": versions, not a night-time range
     if not has_end and match.group("ssep") == ".":
         return None  # "1.10" alone is a version, not a time
     if not has_end and match.group("ssep") == "h" and not match.group("sm"):
@@ -193,6 +197,12 @@ def _read_clock(match: re.Match) -> tuple[time, time | None, bool, str | None] |
         return start, end, overnight, None
     except ValueError as problem:
         return time(0), None, False, str(problem)
+
+
+def _version_like(match: re.Match) -> bool:
+    dotted = match.group("ssep") == "." and match.group("esep") == "."
+    no_meridiem = not match.group("sap") and not match.group("eap")
+    return dotted and no_meridiem and int(match.group("sh")) < 7 and int(match.group("eh")) < 7
 
 
 def _range(found: re.Match) -> tuple[time, time, bool]:
@@ -213,9 +223,12 @@ def _range(found: re.Match) -> tuple[time, time, bool]:
             eap = opposite[sap]
     start = time(to_24h(sh, sap), sm)
     end = time(to_24h(eh, eap), em)
+    afternoon_end = 1 <= eh <= 7 and not found.group("eh").startswith("0")
+    if end < start and not sap and not eap and afternoon_end and 8 <= start.hour <= 12:
+        end = time(eh + 12, em)  # `12:30 - 1:15`, `11:30 - 1:00`: a daytime range past noon
     overnight = False
     if end < start:
-        if start.hour >= 12 and eap in (None, "a") and sap in (None, "p"):
+        if (start.hour >= 13 or sap == "p") and eap in (None, "a") and sap in (None, "p"):
             overnight = True  # only an evening event may run past midnight
         else:
             raise ValueError(f"ends ({end:%H:%M}) before it starts ({start:%H:%M})")

@@ -41,6 +41,7 @@ _UNTIDY = re.compile(r"^\s|\s\s|[^\S ]|\s$")
 _HTML_LIST_OPEN = re.compile(r"<li\b", re.IGNORECASE)
 _HTML_LIST_CLOSE = re.compile(r"</[uo]l>", re.IGNORECASE)
 _INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>&~]")  # anything the inline parser would act on
+_HTML_SPAN_LIMIT = 4000  # longer HTML lines are read as plain text: the span pattern rescans them
 _HTML_TAG = re.compile(r"<[^>]+>")
 _HTML_DROPPED = re.compile(r"^\s*<(iframe|script|style|img|video|!--)", re.IGNORECASE)
 
@@ -99,26 +100,26 @@ class _Inline:
     lines: list[Line] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
-    open_spans: list[tuple[str, int, str | None]] = field(default_factory=list)
+    open_spans: list[tuple[str, int, int, str | None]] = field(default_factory=list)  # kind, offset, part, url
     soft: bool = False
+    size: int = 0  # the length of the text so far
 
     def write(self, text: str) -> None:
-        self.text.append(text.replace("\u00a0", " "))
-
-    def length(self) -> int:
-        return sum(len(part) for part in self.text)
+        text = text.replace("\u00a0", " ")
+        self.text.append(text)
+        self.size += len(text)
 
     def open(self, kind: str, url: str | None = None) -> None:
-        self.open_spans.append((kind, self.length(), url))
+        self.open_spans.append((kind, self.size, len(self.text), url))
 
     def close(self, kind: str) -> None:
         for index in range(len(self.open_spans) - 1, -1, -1):
-            open_kind, start, url = self.open_spans[index]
+            open_kind, start, part, url = self.open_spans[index]
             if open_kind == kind:
                 del self.open_spans[index]
-                text = "".join(self.text)[start:]
+                text = "".join(self.text[part:])  # only the span's own parts: no quadratic rejoin
                 if text.strip():
-                    self.spans.append(Span(kind, " ".join(text.split()), start, len("".join(self.text)), url))
+                    self.spans.append(Span(kind, " ".join(text.split()), start, self.size, url))
                 return
 
     def newline(self, advance: int, soft: bool = False) -> None:
@@ -131,8 +132,8 @@ class _Inline:
         if raw.strip():
             spans = tuple(sorted(self.spans, key=lambda s: s.start))
             self.lines.append(_tidy(Line(self.number, raw, spans, self.soft)))
-        self.text, self.spans = [], []
-        self.open_spans = [(kind, 0, url) for kind, _, url in self.open_spans]
+        self.text, self.spans, self.size = [], [], 0
+        self.open_spans = [(kind, 0, 0, url) for kind, _, _, url in self.open_spans]
 
 
 def _tidy(line: Line) -> Line:
@@ -240,7 +241,7 @@ def _html_line(number: int, raw: str) -> Line:
     spans: list[Span] = []
     parts: list[str] = []
     position = 0
-    for found in _HTML_RUN.finditer(raw):
+    for found in _HTML_RUN.finditer(raw) if len(raw) <= _HTML_SPAN_LIMIT else ():
         parts.append(_plain_html(raw[position : found.start()]))
         start = len("".join(parts))
         inner = _plain_html(found.group(2) if found.group(1) is not None else found.group(4))
@@ -285,7 +286,10 @@ def parse_blocks(body: str, first_line: int = 1) -> list[Block]:
         if isinstance(problem, KeyboardInterrupt | SystemExit):
             raise
         raise MarkdownFailure(str(problem)) from None
-    _walk_blocks(tree.children, context, line_of, blocks)
+    try:
+        _walk_blocks(tree.children, context, line_of, blocks)
+    except RecursionError:
+        raise MarkdownFailure("the document nests quotes, lists or emphasis too deeply to read") from None
     return blocks
 
 

@@ -36,7 +36,7 @@ class Post:
 
 def split_post(path: str, text: str) -> Post:
     """Front matter and body. Raises ScheduleError for front matter that does not parse."""
-    lines = text.splitlines()
+    lines = re.split(r"\r\n|\r|\n", text)  # only real line ends: U+2028 and form feeds stay text
     first = lines[0].strip() if lines else ""
     if first == "+++":
         end = _closing(lines, "+++")
@@ -91,8 +91,9 @@ def _as_date(value: object) -> date | None:
     return None
 
 
-def post_dates(path: str, post: Post, warnings: list[Problem]) -> list[date]:
-    """The dates a post was written on, best first (see the module's docstring)."""
+def post_dates(path: str, post: Post, warnings: list[Problem]) -> tuple[list[date], bool]:
+    """The dates a post was written on, best first (see the module's docstring), and
+    whether they are only a guess from a year the text names."""
     dates: list[date] = []
     stated = _as_date(post.metadata.get("date"))
     if stated is not None:
@@ -105,19 +106,20 @@ def post_dates(path: str, post: Post, warnings: list[Problem]) -> list[date]:
         match = _PATH_DATE.search(str(value)) if value else None
         if match:
             dates.append(_safe_date(match.group(1), match.group(2), match.group(3) or "01"))
-    dates = [d for d in dict.fromkeys(dates) if d is not None]
+    dates = [d for d in dict.fromkeys(dates) if d is not None and d.year >= 1900]  # Hugo's zero date is none
     if stated is None and dates:
         warnings.append(
             Problem(path, 1, f"no `date:` in the front matter: dates without a year are read in {dates[0].year}")
         )
-    if not dates:
-        year = _TEXT_YEAR.search(post.body)
-        if year:
-            dates.append(date(int(year.group(1)), 1, 1))
-            warnings.append(
-                Problem(path, 1, f"no `date:` in the front matter: dates without a year are read in {year.group(1)}")
-            )
-    return dates
+    if dates:
+        return dates, False
+    year = _TEXT_YEAR.search(post.body)
+    if year:
+        dates.append(date(int(year.group(1)), 1, 1))
+        warnings.append(
+            Problem(path, 1, f"no `date:` in the front matter: dates without a year are read in {year.group(1)}")
+        )
+    return dates, True
 
 
 def _safe_date(year: str, month: str, day: str) -> date | None:
@@ -145,12 +147,17 @@ def date_resolver(dates: list[date], today: date | None = None):
             return _month_from_context(parts, dates)
         first = None
         for written in dates:
-            day = _make(written.year, parts.month, parts.day, dated=False)
+            try:
+                day = _make(written.year, parts.month, parts.day, dated=False)
+            except LineError:
+                day = _make(written.year + 1, parts.month, parts.day, dated=False)  # 29 February next year
             if day < written - _NEXT_YEAR_GAP:
                 day = _make(written.year + 1, parts.month, parts.day, dated=False)
             first = first or day
             if parts.weekday is None or day.weekday() == parts.weekday:
                 return day
+        if today is not None and parts.weekday is not None:
+            return _latest_fitting_year(parts, today)  # the year was only a guess from the text
         check_weekday(parts, first)
         return first  # unreachable: _check_weekday raised
 

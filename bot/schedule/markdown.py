@@ -9,6 +9,7 @@ time or a wrong weekday is an error at its line.
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -27,7 +28,8 @@ DEFAULT_LENGTH = timedelta(minutes=30)
 # What people list beside talks but nobody subscribes to as one.
 _NOT_A_TALK = re.compile(
     r"\b(?:booth|kiosk|pavilion|party|parties|happy hour|office hours|showcase hours|reception|"
-    r"lunch|breakfast|dinner|(?:tea|coffee|networking) break|group photo)\b|^break\b|\bbreak/|/break\b",
+    r"lunch|breakfast|dinner|(?:tea|coffee|networking) break|group photo|after-?party|expo hall|coffee)\b"
+    r"|^break\b|\bbreak/|/break\b",
     re.IGNORECASE,
 )
 _AUTHOR = re.compile(r"^Author:\s*(?P<names>[^|]+)", re.IGNORECASE)
@@ -43,15 +45,16 @@ def load_markdown(
     warnings: list[Problem] = []
     post = split_post(path, text)
     zone, zone_named = _venue_zone(path, text, post.metadata, default_zone, errors, warnings)
-    dates = post_dates(path, post, warnings)
+    dates, guessed = post_dates(path, post, warnings)
     try:
         blocks = parse_blocks(post.body, post.body_line)
     except MarkdownFailure as problem:
         raise ScheduleError([Problem(path, post.body_line, f"the Markdown parser failed: {problem}")]) from None
     if not dates:
-        today = today or date.today()
         warnings.append(Problem(path, 1, "no year anywhere: dates take the latest year in which their weekday fits"))
-    drafts = read_talks(blocks, date_resolver(dates, today), path, errors)
+    # Only a post with no real date of its own needs today's year (a guess from the text may not fit).
+    resolver = date_resolver(dates, (today or date.today()) if guessed else None)
+    drafts = read_talks(blocks, resolver, path, errors)
     authors = [name for b in blocks for line in b.lines for name in _authors(line.text)]
     sessions = _sessions(path, drafts, authors, zone, zone_named, errors, warnings)
     if not sessions and not errors:
@@ -87,6 +90,8 @@ def _sessions(
     errors: list[Problem],
     warnings: list[Problem],
 ) -> list[Session]:
+    # Whatever has a start bounds the talk before it, breaks and lunches included.
+    boundaries = _starts_by_day_and_track(drafts, zone)
     timed = [d for d in drafts if _is_session(path, d, warnings)]
     known_people = _people_named(timed, authors)
     placed = []
@@ -101,7 +106,7 @@ def _sessions(
             errors.append(Problem(path, draft.when_line, str(problem)))
             continue
         placed.append((draft, start))
-    ends = _ends(path, placed, zone, warnings)
+    ends = _ends(path, placed, boundaries, zone, warnings)
     ids = IdAllocator()
     sessions: dict[tuple[str, datetime], Session] = {}
     for (draft, start), end in zip(placed, ends, strict=True):
@@ -161,9 +166,24 @@ def _looks_like_a_talk(draft: Draft) -> bool:
     return bool(has_speakers or draft.abstract or (draft.url and _EVENT_PAGE.search(draft.url)))
 
 
-def _ends(path: str, placed: list[tuple[Draft, datetime]], zone: tzinfo, warnings: list[Problem]) -> list[datetime]:
-    """Each talk's end: as written; for a start-only time, the start of the next talk of
-    the same day and track, else DEFAULT_LENGTH (with a warning naming the line)."""
+def _starts_by_day_and_track(drafts: list[Draft], zone: tzinfo) -> dict[tuple, list[datetime]]:
+    starts: dict[tuple, list[datetime]] = {}
+    for draft in drafts:
+        if draft.when is not None and draft.when.start is not None and draft.day is not None:
+            start = localize(draft.day, draft.when.start, zone)
+            starts.setdefault((start.date(), draft.track), []).append(start)
+    return {key: sorted(set(values)) for key, values in starts.items()}
+
+
+def _ends(
+    path: str,
+    placed: list[tuple[Draft, datetime]],
+    boundaries: dict[tuple, list[datetime]],
+    zone: tzinfo,
+    warnings: list[Problem],
+) -> list[datetime]:
+    """Each talk's end: as written; for a start-only time, the next start of the same day
+    and track (a break's too), else DEFAULT_LENGTH (with a warning naming the line)."""
     ends = []
     for draft, start in placed:
         when: When = draft.when
@@ -171,8 +191,10 @@ def _ends(path: str, placed: list[tuple[Draft, datetime]], zone: tzinfo, warning
             end_day = draft.day + timedelta(days=1) if when.overnight else draft.day
             ends.append(localize(end_day, when.end, zone))
             continue
-        later = [s for d, s in placed if s > start and s.date() == start.date() and d.track == draft.track]
-        end = min(later) if later else start + DEFAULT_LENGTH
+        starts = boundaries.get((start.date(), draft.track), [])
+        index = bisect.bisect_right(starts, start)
+        later = starts[index:]
+        end = later[0] if later else start + DEFAULT_LENGTH
         minutes = int((end - start).total_seconds() // 60)
         reason = "the next talk's start" if later else "the default length"
         warnings.append(Problem(path, draft.when_line, f'"{draft.title}" gives no end: {minutes} minutes ({reason})'))

@@ -35,7 +35,7 @@ from .timelines import DateParts
 # Links that go with a talk rather than name one.
 _GENERIC_LINK = re.compile(
     r"^(?:@.*|\S*@|(?:see|watch|register|sign up|read|click|slides?|video|recording|full|here|link|details|"
-    r"session|more|info|download|instructions|calendar|youtube|sched)\b\W*(?:\w+\W*){0,3}|"
+    r"session|more|info|download|instructions|calendar|youtube|sched)\b(?:\W+\w+){0,3}\W*|"
     r".*information here|this blog post|link)$",
     re.IGNORECASE,
 )
@@ -362,6 +362,8 @@ class _Reader:
             title, url, people = entry
         at_start = not before or before == title or _only_label(before)
         structured = at_start or not after or _starts_with_title(line) or _after_is_detail(text, when)
+        if structured and not at_start and _sentence_between(line, when):
+            structured = False  # `**Submissions close** on Friday, March 8 at 11:59pm`
         if not structured:
             return False  # a time in the middle of a sentence
         if when.problem:
@@ -379,7 +381,8 @@ class _Reader:
             else:
                 _line_extras(new, line, when, title)
             return True
-        if draft is not None and draft.when is None:
+        next_item = draft is not None and draft.in_item and block.item_start and not same_block
+        if draft is not None and draft.when is None and not next_item:
             self.attach_when(draft, when, line.number)
             _time_line_prefix(draft, text, when)
             return True
@@ -609,6 +612,15 @@ def _is_prose(text: str) -> bool:
 def _starts_with_title(line: Line) -> bool:
     spans = _title_spans(line)
     return bool(spans) and spans[0].start <= 2
+
+
+def _sentence_between(line: Line, when: When) -> bool:
+    """Lower-case words between an opening title and its time make a sentence."""
+    spans = _title_spans(line, when)
+    if not spans or spans[0].start > 2 or spans[0].end > when.span[0]:
+        return False
+    between = line.text[spans[0].end : when.span[0]].strip(_EDGE)
+    return bool(re.match(r"[a-z]", between))
 
 
 def _after_is_detail(text: str, when: When) -> bool:
