@@ -8,7 +8,7 @@ import time
 from datetime import date
 
 from bench.generate import seed_format_schedule
-from bot.digest import build_digest
+from bot.digest.building import build_digest
 from bot.schedule import parse_schedule
 
 

@@ -25,8 +25,8 @@ from bench.generate import seed_format_schedule
 from bot.bootstrap import build_bot
 from bot.config import Config
 from bot.server import make_wsgi_app
-from bot.slack.signing import signature_headers, slash_command_body
-from bot.slack.standin import SlackStandIn
+from bot.console.signing import signature_headers, slash_command_body
+from bot.console.standin import SlackStandIn
 
 SECRET = "bench-secret"
 QUERIES = ["cilium", "hubbel", "tetragn security", "liz rice", "observability", "ipv6 scaling", "graf", "lessons part"]

@@ -27,7 +27,7 @@ from bench.generate import seed_format_schedule
 from bot.bootstrap import build_bot
 from bot.clock import SystemClock
 from bot.config import Config
-from bot.ledger import stamp
+from bot.reminders.ledger import stamp
 from bot.schedule.model import Schedule
 
 SUBSCRIPTIONS = 100_000
@@ -89,7 +89,7 @@ class StandInProcess:
 
     def __init__(self, per_channel_interval: float = 0.0):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.slack.standin", "--per-channel-interval", str(per_channel_interval)],
+            [sys.executable, "-m", "bot.console.standin", "--per-channel-interval", str(per_channel_interval)],
             stdout=subprocess.PIPE,
             text=True,
         )

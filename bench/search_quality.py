@@ -7,7 +7,7 @@ import time
 
 from bot.config import BUNDLED_SCHEDULE
 from bot.schedule import load_schedule
-from bot.search import SearchIndex, substring_search
+from bot.schedule.search import SearchIndex, substring_search
 from tests.search_queries import QUERIES
 
 

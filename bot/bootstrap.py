@@ -17,20 +17,20 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.app import build_app
-from bot.catalog import Catalog
+from bot.slack.app import build_app
+from bot.schedule.current import Catalog
 from bot.clock import Clock, SystemClock
 from bot.config import Config, ConfigError
-from bot.digest_poster import DigestPoster
-from bot.dispatch import ReminderDispatcher
-from bot.fetch import FetchError, cached_copy, fetch_schedule
-from bot.ledger import Ledger
-from bot.reload import Reloader
+from bot.digest.posting import DigestPoster
+from bot.reminders.dispatch import ReminderDispatcher
+from bot.reload.fetch import FetchError, cached_copy, fetch_schedule
+from bot.reminders.ledger import Ledger
+from bot.reload.reloader import Reloader
 from bot.schedule import load_schedule
-from bot.service import ConfService
+from bot.conf.service import ConfService
 from bot.slack.direct import DirectMessages
 from bot.slack.user_zones import UserZones
-from bot.store import Store
+from bot.store.database import Store
 
 log = logging.getLogger(__name__)
 

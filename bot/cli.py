@@ -92,7 +92,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _console(args: argparse.Namespace) -> int:
-    from bot.console import main_console
+    from bot.console.mode import main_console
 
     try:
         return _explaining_bad_start(lambda: main_console(args, os.environ))

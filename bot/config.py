@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 
-from bot.agenda import parse_clock
+from bot.conf.agenda import parse_clock
 from bot.schedule.zones import zone_named
 
 BUNDLED_SCHEDULE = Path(__file__).resolve().parent.parent / "data" / "kubecon-na-2022.md"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.digest_poster import digest_trigger
+from bot.digest.posting import digest_trigger
 
 
 def start_jobs(bot) -> BackgroundScheduler:

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest import MAX_TRACK_GROUPS, build_digest, parse_channel
-from bot.digest_poster import DigestPoster, digest_trigger
+from bot.digest.building import MAX_TRACK_GROUPS, build_digest, parse_channel
+from bot.digest.posting import DigestPoster, digest_trigger
 from bot.schedule import load_schedule, parse_schedule
-from bot.slack.standin import SlackStandIn
+from bot.console.standin import SlackStandIn
 from tests.conftest import SEED
 from tests.slackkit import DETROIT, all_text
 from tests.test_reminders import at, make_bot

@@ -77,7 +77,7 @@ def test_duplicate_ids_are_refused():
 
 
 def test_free_slots_are_the_gaps_between_my_sessions(schedule):
-    from bot.agenda import free_slots
+    from bot.conf.agenda import free_slots
 
     monday = schedule.on_day(date(2022, 10, 24))
     mine = [schedule.get("1Auz2")]  # 13:15-13:45
@@ -94,7 +94,7 @@ def test_free_slots_are_the_gaps_between_my_sessions(schedule):
 
 
 def test_a_session_that_runs_into_mine_does_not_fit():
-    from bot.agenda import free_slots
+    from bot.conf.agenda import free_slots
 
     schedule = load_schedule(SEED)[0]
     monday = schedule.on_day(date(2022, 10, 24))

@@ -14,11 +14,11 @@ import pytest
 from bot.bootstrap import build_bot
 from bot.clock import ManualClock
 from bot.config import Config
-from bot.dispatch import ReminderDispatcher, TickReport
-from bot.ledger import stamp
-from bot.reminders import due_time, reminder_metadata
+from bot.reminders.dispatch import ReminderDispatcher, TickReport
+from bot.reminders.ledger import stamp
+from bot.reminders.planning import due_time, reminder_metadata
 from bot.schedule.model import Schedule, Session
-from bot.slack.standin import SlackStandIn
+from bot.console.standin import SlackStandIn
 from tests.conftest import SEED
 from tests.slackkit import DETROIT, all_text
 
@@ -262,7 +262,7 @@ def test_permanent_error_fails_the_row_once_and_never_retries(tmp_path, standin,
     bot.service.handle("UGONE", "sub 1Auyq")
     clock.set(at("2022-10-24T10:30"))
     standin.fail_next("chat.postMessage", 200, {"ok": False, "error": "user_not_found"})
-    with caplog.at_level(logging.WARNING, logger="bot.dispatch"):
+    with caplog.at_level(logging.WARNING, logger="bot.reminders.dispatch"):
         report = bot.dispatcher.tick()
         for _ in range(3):
             clock.advance(timedelta(minutes=1))
@@ -388,7 +388,7 @@ def test_status_and_stats(tmp_path, standin):
 
 
 def test_history_match_needs_same_user_session_and_a_post_after_the_due_time():
-    from bot.reminders import Due, delivered_rows
+    from bot.reminders.planning import Due, delivered_rows
 
     due = datetime(2022, 10, 24, 14, 30, tzinfo=UTC)
     row = Due(7, "U1", "1Auyq", due)

@@ -16,10 +16,10 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from bot.ledger import Ledger
+from bot.reminders.ledger import Ledger
 from bot.schedule import load_schedule
-from bot.slack.standin import SlackStandIn
-from bot.store import Store
+from bot.console.standin import SlackStandIn
+from bot.store.database import Store
 from tests.conftest import REPO
 
 USERS = 40

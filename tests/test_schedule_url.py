@@ -9,7 +9,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bot.config import ConfigError
-from bot.slack.standin import SlackStandIn
+from bot.console.standin import SlackStandIn
 from tests.conftest import SEED, shared_file
 from tests.slackkit import all_text
 from tests.test_reminders import make_bot

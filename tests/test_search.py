@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.schedule import load_schedule
-from bot.search import SearchIndex, substring_search
+from bot.schedule.search import SearchIndex, substring_search
 from tests.conftest import SEED
 from tests.search_queries import QUERIES
 

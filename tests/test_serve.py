@@ -12,8 +12,8 @@ import urllib.request
 import pytest
 
 from bot.config import Config, ConfigError
-from bot.slack.signing import signature_headers, slash_command_body
-from bot.slack.standin import SlackStandIn
+from bot.console.signing import signature_headers, slash_command_body
+from bot.console.standin import SlackStandIn
 from tests.conftest import REPO
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.slack.standin import SlackStandIn
+from bot.console.standin import SlackStandIn
 from tests.conftest import SEED
 from tests.slackkit import RunningBot, all_text, buttons
 

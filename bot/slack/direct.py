@@ -7,7 +7,7 @@ import threading
 from slack_sdk import WebClient
 from slack_sdk.web import SlackResponse
 
-from bot.slack.blocks import Reply
+from bot.views.blocks import Reply
 
 
 class DirectMessages:

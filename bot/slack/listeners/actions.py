@@ -12,8 +12,8 @@ import logging
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot.service import ConfService
-from bot.slack.blocks import SUBSCRIBE, UNSUBSCRIBE
+from bot.conf.service import ConfService
+from bot.views.blocks import SUBSCRIBE, UNSUBSCRIBE
 
 log = logging.getLogger(__name__)
 

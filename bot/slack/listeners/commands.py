@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot.commands import parse_command
-from bot.service import ConfService
+from bot.conf.parsing import parse_command
+from bot.conf.service import ConfService
 
 ANSWER_LATER = {"reload", "digest"}
 

@@ -11,18 +11,18 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from bot import agenda
-from bot.catalog import Catalog
+from bot.conf import agenda
+from bot.schedule.current import Catalog
 from bot.clock import Clock
-from bot.commands import Command, parse_command
-from bot.digest import parse_channel
-from bot.ledger import Ledger
+from bot.conf.parsing import Command, parse_command
+from bot.digest.building import parse_channel
+from bot.reminders.ledger import Ledger
 from bot.schedule.model import Schedule, Session
-from bot.slack.blocks import Reply, escape, notice, session_detail, session_list
-from bot.store import Store
+from bot.views.blocks import Reply, escape, notice, session_detail, session_list
+from bot.store.database import Store
 
 if TYPE_CHECKING:
-    from bot.digest_poster import DigestPoster
+    from bot.digest.posting import DigestPoster
 
 ZoneLookup = Callable[[str], tzinfo | None]
 

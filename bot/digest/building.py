@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from bot.schedule.model import Session
-from bot.slack.blocks import MAX_BLOCKS, Reply, clip, escape, link, speakers_line, subscribe_button
+from bot.views.blocks import MAX_BLOCKS, Reply, clip, escape, link, speakers_line, subscribe_button
 
 DIGEST_EVENT = "daily_digest"
 MAX_TRACK_GROUPS = 5

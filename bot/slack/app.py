@@ -8,7 +8,7 @@ from concurrent.futures import Executor
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.service import ConfService
+from bot.conf.service import ConfService
 from bot.slack.listeners import register_listeners
 
 

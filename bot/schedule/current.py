@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.schedule.model import Schedule
-from bot.search import SearchIndex
+from bot.schedule.search import SearchIndex
 
 
 @dataclass(frozen=True)

@@ -18,17 +18,17 @@ from pathlib import Path
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.catalog import Catalog
+from bot.schedule.current import Catalog
 from bot.clock import Clock
-from bot.ledger import Ledger, stamp
-from bot.reminders import CHANGE_EVENT, schedule_changes
+from bot.reminders.ledger import Ledger, stamp
+from bot.reminders.planning import CHANGE_EVENT, schedule_changes
 from bot.schedule import ScheduleError, load_schedule
 from bot.schedule.model import Session
-from bot.service import ZoneLookup
-from bot.slack.blocks import Reply, change_reply, escape
+from bot.conf.service import ZoneLookup
+from bot.views.blocks import Reply, change_reply, escape
 from bot.slack.direct import DirectMessages
 from bot.slack.errors import error_code
-from bot.store import Store
+from bot.store.database import Store
 
 log = logging.getLogger(__name__)
 

@@ -18,14 +18,14 @@ from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.catalog import Catalog
+from bot.schedule.current import Catalog
 from bot.clock import Clock
-from bot.digest import DIGEST_EVENT, build_digest, first_session_start
-from bot.ledger import stamp
-from bot.slack.blocks import Reply, escape
+from bot.digest.building import DIGEST_EVENT, build_digest, first_session_start
+from bot.reminders.ledger import stamp
+from bot.views.blocks import Reply, escape
 from bot.slack.direct import DirectMessages
 from bot.slack.errors import error_code
-from bot.store import Store
+from bot.store.database import Store
 
 log = logging.getLogger(__name__)
 ON_TIME = timedelta(minutes=2)

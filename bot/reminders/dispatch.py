@@ -20,12 +20,12 @@ from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.catalog import Catalog
+from bot.schedule.current import Catalog
 from bot.clock import Clock
-from bot.ledger import Ledger
-from bot.reminders import Due, batches, delivered_rows, reminder_metadata, triage
-from bot.service import ZoneLookup
-from bot.slack.blocks import reminder_reply
+from bot.reminders.ledger import Ledger
+from bot.reminders.planning import Due, batches, delivered_rows, reminder_metadata, triage
+from bot.conf.service import ZoneLookup
+from bot.views.blocks import reminder_reply
 from bot.slack.direct import DirectMessages
 from bot.slack.errors import PERMANENT_ERRORS, error_code
 

@@ -12,9 +12,9 @@ import contextlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
-from bot.reminders import Due, due_time
+from bot.reminders.planning import Due, due_time
 from bot.schedule.model import Schedule, Session
-from bot.store import Store
+from bot.store.database import Store
 
 OFF = -1  # remind_minutes value meaning "no reminders for me"
 MAX_ATTEMPTS = 8  # with retries spaced 2, 4, … 60 s apart: about four minutes of Slack trouble

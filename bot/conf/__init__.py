@@ -1,0 +1,1 @@
+"""/conf: parsing a command, the answers, agendas."""

@@ -1,0 +1,1 @@
+"""The daily digest: building it (pure) and posting it once a day."""

@@ -1,0 +1,1 @@
+"""Reloading the schedule: fetching, comparing, telling subscribers what moved."""

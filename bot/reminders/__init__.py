@@ -1,0 +1,1 @@
+"""Reminders: planning due times (pure), the ledger of claims, sending them."""

@@ -1,0 +1,1 @@
+"""Block Kit and plain-text rendering of replies (pure)."""
