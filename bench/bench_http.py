@@ -24,9 +24,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from bench.generate import seed_format_schedule
 from bot.bootstrap import build_bot
 from bot.config import Config
-from bot.server import make_wsgi_app
 from bot.console.signing import signature_headers, slash_command_body
 from bot.console.standin import SlackStandIn
+from bot.server import make_wsgi_app
 
 SECRET = "bench-secret"
 QUERIES = ["cilium", "hubbel", "tetragn security", "liz rice", "observability", "ipv6 scaling", "graf", "lessons part"]

@@ -27,8 +27,8 @@ from bench.generate import seed_format_schedule
 from bot.bootstrap import build_bot
 from bot.clock import SystemClock
 from bot.config import Config
-from bot.reminders.ledger import stamp
 from bot.schedule.model import Schedule
+from bot.store.database import stamp
 
 SUBSCRIPTIONS = 100_000
 DUE_AT_ONCE = 5_000

@@ -17,17 +17,17 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.slack.app import build_app
-from bot.schedule.current import Catalog
 from bot.clock import Clock, SystemClock
+from bot.conf.service import ConfService
 from bot.config import Config, ConfigError
 from bot.digest.posting import DigestPoster
-from bot.reminders.dispatch import ReminderDispatcher
 from bot.reload.fetch import FetchError, cached_copy, fetch_schedule
-from bot.reminders.ledger import Ledger
 from bot.reload.reloader import Reloader
+from bot.reminders.dispatch import ReminderDispatcher
+from bot.reminders.ledger import Ledger
 from bot.schedule import load_schedule
-from bot.conf.service import ConfService
+from bot.schedule.current import CurrentSchedule
+from bot.slack.app import build_app
 from bot.slack.direct import DirectMessages
 from bot.slack.user_zones import UserZones
 from bot.store.database import Store
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 class Bot:
     config: Config
     clock: Clock
-    catalog: Catalog
+    catalog: CurrentSchedule
     store: Store
     client: WebClient
     service: ConfService
@@ -116,7 +116,7 @@ def build_bot(config: Config, clock: Clock | None = None, client: WebClient | No
     for warning in warnings:
         log.warning("%s", warning)
     source = config.schedule_url or str(config.schedule_path)
-    catalog = Catalog(schedule, source, clock.now())
+    catalog = CurrentSchedule(schedule, source, clock.now())
     try:
         store = Store(config.database_path, clock=clock.now)
     except (sqlite3.Error, OSError) as problem:

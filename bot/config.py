@@ -11,8 +11,14 @@ from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 
-from bot.conf.agenda import parse_clock
 from bot.schedule.zones import zone_named
+
+
+def parse_clock(text: str) -> time | None:
+    """`08:00` or `8:00` (24-hour) as a time of day; None when it is not one."""
+    found = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text.strip())
+    return time(int(found.group(1)), int(found.group(2))) if found else None
+
 
 BUNDLED_SCHEDULE = Path(__file__).resolve().parent.parent / "data" / "kubecon-na-2022.md"
 DEFAULT_API_URL = "https://slack.com/api/"

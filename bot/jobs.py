@@ -22,7 +22,7 @@ def start_jobs(bot) -> BackgroundScheduler:
         scheduler.add_job(bot.refresh_from_url, "interval", minutes=config.schedule_refresh_minutes, id="schedule-url")
     # The digest: on the minute by cron in the venue's zone, and a catch-up check each
     # tick (after a start, or when the time was changed) that posts late or skips.
-    scheduler.add_job(bot.digests.check, "interval", seconds=config.reminder_tick_seconds, id="digest-catch-up",
+    scheduler.add_job(bot.digests.post_if_due, "interval", seconds=config.reminder_tick_seconds, id="digest-catch-up",
                       next_run_time=now)  # fmt: skip
     schedule_digest(scheduler, bot)
     scheduler.start()
@@ -34,4 +34,4 @@ def schedule_digest(scheduler, bot) -> None:
     if scheduler.get_job("digest"):
         scheduler.reschedule_job("digest", trigger=trigger)
     else:
-        scheduler.add_job(bot.digests.check, trigger, id="digest")
+        scheduler.add_job(bot.digests.post_if_due, trigger, id="digest")

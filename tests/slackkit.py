@@ -17,9 +17,9 @@ import waitress
 from bot.bootstrap import Bot, build_bot
 from bot.clock import ManualClock
 from bot.config import Config
-from bot.server import make_wsgi_app
 from bot.console.signing import signature_headers, slash_command_body
 from bot.console.standin import SlackStandIn
+from bot.server import make_wsgi_app
 
 SECRET = "test-signing-secret"
 DETROIT = ZoneInfo("America/Detroit")

@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest.building import MAX_TRACK_GROUPS, build_digest, parse_channel
+from bot.conf.parsing import parse_channel
+from bot.console.standin import SlackStandIn
+from bot.digest.building import MAX_TRACK_GROUPS, build_digest
 from bot.digest.posting import DigestPoster, digest_trigger
 from bot.schedule import load_schedule, parse_schedule
-from bot.console.standin import SlackStandIn
 from tests.conftest import SEED
 from tests.slackkit import DETROIT, all_text
 from tests.test_reminders import at, make_bot
@@ -159,7 +160,7 @@ def test_digest_posts_on_conference_days_only_at_the_cron_times(tmp_path, standi
     outcomes = []
     for _ in range(4):
         clock.set(fire)
-        outcomes.append((fire.astimezone(DETROIT).strftime("%a %H:%M"), bot.digests.check()))
+        outcomes.append((fire.astimezone(DETROIT).strftime("%a %H:%M"), bot.digests.post_if_due()))
         fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
     assert [o[0] for o in outcomes] == ["Sat 08:00", "Sun 08:00", "Mon 08:00", "Tue 08:00"]
     assert [o[1].split(" ")[0] for o in outcomes] == ["posted", "no", "posted", "no"]
@@ -169,15 +170,15 @@ def test_digest_posts_on_conference_days_only_at_the_cron_times(tmp_path, standi
 
 def test_before_the_time_nothing_and_once_a_day_across_restarts_and_processes(tmp_path, standin):
     bot, clock = make_bot(tmp_path, standin, now="2022-10-24T07:59", digest_channel="C0DIGEST")
-    assert bot.digests.check().startswith("not yet")
+    assert bot.digests.post_if_due().startswith("not yet")
     clock.set(at("2022-10-24T08:00"))
-    assert bot.digests.check().startswith("posted")
-    assert bot.digests.check() == "today's digest was already posted in <#C0DIGEST>"
+    assert bot.digests.post_if_due().startswith("posted")
+    assert bot.digests.post_if_due() == "today's digest was already posted in <#C0DIGEST>"
     other = DigestPoster(bot.store, bot.catalog, bot.client, bot.dispatcher.direct, clock, "second-process",
                          "C0DIGEST", time(8, 0))  # fmt: skip
-    assert other.check().startswith("today's digest was already posted")
+    assert other.post_if_due().startswith("today's digest was already posted")
     restarted, _ = make_bot(tmp_path, standin, now="2022-10-24T08:05", digest_channel="C0DIGEST")
-    assert restarted.digests.check().startswith("today's digest was already")
+    assert restarted.digests.post_if_due().startswith("today's digest was already")
     assert len(digest_posts(standin)) == 1
 
 
@@ -190,17 +191,17 @@ def test_takeover_of_a_dead_process_finds_its_digest_in_the_channel(tmp_path, st
     assert dead._claim(MONDAY) == "new"
     bot.client.chat_postMessage(channel="C0DIGEST", text="digest",
                                 metadata={"event_type": "daily_digest", "event_payload": {"date": "2022-10-24"}})  # fmt: skip
-    assert bot.digests.check() == "another process is posting today's digest"
+    assert bot.digests.post_if_due() == "another process is posting today's digest"
     clock.advance(timedelta(minutes=1))
-    assert bot.digests.check() == "today's digest was already posted (found in the channel after a restart)"
+    assert bot.digests.post_if_due() == "today's digest was already posted (found in the channel after a restart)"
     assert len(digest_posts(standin)) == 1
 
 
 def test_missed_digest_is_posted_late_before_the_first_talk_else_skipped(tmp_path, standin):
     bot, clock = make_bot(tmp_path, standin, now="2022-10-24T09:10", digest_channel="C0DIGEST")
-    assert bot.digests.check().startswith("posted")  # first talk at 09:15
+    assert bot.digests.post_if_due().startswith("posted")  # first talk at 09:15
     clock.set(at("2022-10-25T08:30"))  # Tuesday's first session started at 08:00
-    assert bot.digests.check() == "skipped: the day's first session had already started"
+    assert bot.digests.post_if_due() == "skipped: the day's first session had already started"
     assert [p["metadata"]["event_payload"]["date"] for p in digest_posts(standin)] == ["2022-10-24"]
 
 
@@ -225,15 +226,15 @@ def test_long_day_posts_the_rest_in_the_thread(tmp_path, standin):
 def test_not_in_channel_tells_the_admins_once_and_does_not_retry(tmp_path, standin):
     bot, clock = make_bot(tmp_path, standin, now="2022-10-24T08:00", digest_channel="C0PRIVATE")
     standin.fail_next("chat.postMessage", 200, {"ok": False, "error": "not_in_channel"})
-    assert bot.digests.check() == "failed: not_in_channel (the admins were told how to fix it)"
+    assert bot.digests.post_if_due() == "failed: not_in_channel (the admins were told how to fix it)"
     clock.advance(timedelta(minutes=1))
-    assert bot.digests.check().startswith("today's digest was already failed")
+    assert bot.digests.post_if_due().startswith("today's digest was already failed")
     admin_dms = [c.params for c in standin.calls_to("chat.postMessage") if c.params.get("channel") == "UADMIN"]
     assert len(admin_dms) == 1 and "/invite @confbot" in admin_dms[0]["text"]
     clock.set(at("2022-10-25T07:00"))
     standin.fail_next("chat.postMessage", 200, {"ok": False, "error": "not_in_channel"})
     clock.set(at("2022-10-25T07:59"))
-    bot.digests.check()
+    bot.digests.post_if_due()
     assert len([c for c in standin.calls_to("chat.postMessage") if c.params.get("channel") == "UADMIN"]) == 1
     assert len(standin.calls_to("chat.postMessage")) == 2  # Monday's try and the admin DM: nothing before 08:00
 
@@ -246,11 +247,11 @@ def test_digest_commands_for_admins(tmp_path, standin):
     assert "goes to <#C0CONF> at *07:30*" in reply
     assert (bot.digests.channel(), bot.digests.at()) == ("C0CONF", time(7, 30))
     assert "did not understand" in all_text(bot.service.handle("UADMIN", "digest #general 7am").as_ephemeral())
-    assert bot.digests.check().startswith("not yet")
+    assert bot.digests.post_if_due().startswith("not yet")
     assert all_text(bot.service.handle("UADMIN", "digest now").as_ephemeral()).startswith("posted to")
     assert "already posted" in all_text(bot.service.handle("UADMIN", "digest now").as_ephemeral())
     assert "*off*" in all_text(bot.service.handle("UADMIN", "digest off").as_ephemeral())
-    assert bot.digests.check() == "the digest is off"
+    assert bot.digests.post_if_due() == "the digest is off"
     clock.set(at("2022-10-29T07:00"))
     bot.service.handle("UADMIN", "digest <#C0CONF|conference> 07:30")
     assert "no sessions today" in all_text(bot.service.handle("UADMIN", "digest now").as_ephemeral())
@@ -262,7 +263,7 @@ def test_cron_and_catch_up_at_the_same_moment_post_once(tmp_path, standin):
     bot, _ = make_bot(tmp_path, standin, now="2022-10-24T08:00", digest_channel="C0DIGEST")
     standin.delays["chat.postMessage"] = 0.2  # keep the first post in flight while the second job runs
     outcomes = []
-    jobs = [threading.Thread(target=lambda: outcomes.append(bot.digests.check())) for _ in range(2)]
+    jobs = [threading.Thread(target=lambda: outcomes.append(bot.digests.post_if_due())) for _ in range(2)]
     for job in jobs:
         job.start()
     for job in jobs:
@@ -284,9 +285,9 @@ def test_failed_thread_reply_never_brings_the_whole_digest_back(tmp_path, standi
         return real(**kwargs)
 
     bot.client.chat_postMessage = second_fails
-    assert "but only 1 of" in bot.digests.check()
+    assert "but only 1 of" in bot.digests.post_if_due()
     clock.advance(timedelta(minutes=1))
-    assert bot.digests.check().startswith("today's digest was already posted")
+    assert bot.digests.post_if_due().startswith("today's digest was already posted")
     assert len(digest_posts(standin)) == 1
 
 
@@ -298,16 +299,16 @@ def test_unreadable_channel_history_never_posts_blind(tmp_path, standin):
     assert dead._claim(MONDAY) == "new"
     clock.advance(timedelta(minutes=1))
     standin.fail_next("conversations.history", 200, {"ok": False, "error": "missing_scope"})
-    assert bot.digests.check() == "could not check the channel for today's digest; will try again"
+    assert bot.digests.post_if_due() == "could not check the channel for today's digest; will try again"
     assert digest_posts(standin) == []
-    assert bot.digests.check().startswith("posted")  # the next check can read the channel: nothing there
+    assert bot.digests.post_if_due().startswith("posted")  # the next check can read the channel: nothing there
     assert len(digest_posts(standin)) == 1
 
 
 def test_digest_now_retries_a_failed_day_and_links_the_channel(tmp_path, standin):
     bot, _ = make_bot(tmp_path, standin, now="2022-10-24T08:00", digest_channel="C0PRIVATE")
     standin.fail_next("chat.postMessage", 200, {"ok": False, "error": "not_in_channel"})
-    assert bot.digests.check().startswith("failed: not_in_channel")
+    assert bot.digests.post_if_due().startswith("failed: not_in_channel")
     reply = bot.service.handle("UADMIN", "digest now").as_ephemeral()
     assert reply["blocks"][0]["text"]["text"].startswith("posted to <#C0PRIVATE>")
     assert len(digest_posts(standin)) == 1

@@ -14,11 +14,11 @@ import pytest
 from bot.bootstrap import build_bot
 from bot.clock import ManualClock
 from bot.config import Config
+from bot.console.standin import SlackStandIn
 from bot.reminders.dispatch import ReminderDispatcher, TickReport
-from bot.reminders.ledger import stamp
 from bot.reminders.planning import due_time, reminder_metadata
 from bot.schedule.model import Schedule, Session
-from bot.console.standin import SlackStandIn
+from bot.store.database import stamp
 from tests.conftest import SEED
 from tests.slackkit import DETROIT, all_text
 

@@ -16,9 +16,9 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from bot.console.standin import SlackStandIn
 from bot.reminders.ledger import Ledger
 from bot.schedule import load_schedule
-from bot.console.standin import SlackStandIn
 from bot.store.database import Store
 from tests.conftest import REPO
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.views.blocks import MAX_BLOCKS, MAX_TEXT
 from bot.console.standin import SlackStandIn
+from bot.views.blocks import MAX_BLOCKS, MAX_TEXT
 from tests.slackkit import RunningBot, all_text, buttons
 
 HOSTILE = """---

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.schedule.model import Schedule, Session
 
@@ -19,12 +19,6 @@ class Outside:
     first_day: date
     last_day: date
     next_session: Session | None
-
-
-def parse_clock(text: str) -> time | None:
-    """`08:00` or `8:00` (24-hour) as a time of day; None when it is not one."""
-    found = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text.strip())
-    return time(int(found.group(1)), int(found.group(2))) if found else None
 
 
 def local_now(schedule: Schedule, now: datetime) -> datetime:

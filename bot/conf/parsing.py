@@ -5,6 +5,7 @@ The first word picks the subcommand; text that is not a subcommand is a search.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 ALIASES = {
@@ -58,3 +59,12 @@ def parse_command(text: str) -> Command:
     if key in ALIASES:
         return Command(ALIASES[key], rest.strip(), cleaned)
     return Command("search", cleaned, cleaned)
+
+
+_CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$|^([CGD][A-Z0-9]{6,})$")
+
+
+def parse_channel(text: str) -> str | None:
+    """`<#C123|general>` (as Slack sends a channel mention) or a bare channel ID."""
+    found = _CHANNEL.match(text.strip())
+    return (found.group(1) or found.group(2)) if found else None

@@ -6,25 +6,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta, tzinfo
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from bot.conf import agenda
-from bot.schedule.current import Catalog
 from bot.clock import Clock
-from bot.conf.parsing import Command, parse_command
-from bot.digest.building import parse_channel
+from bot.conf import agenda
+from bot.conf.parsing import Command, parse_channel, parse_command
+from bot.config import parse_clock
 from bot.reminders.ledger import Ledger
+from bot.schedule.current import CurrentSchedule
 from bot.schedule.model import Schedule, Session
-from bot.views.blocks import Reply, escape, notice, session_detail, session_list
 from bot.store.database import Store
+from bot.views.blocks import Reply, ZoneLookup, escape, notice, session_detail, session_list
 
 if TYPE_CHECKING:
     from bot.digest.posting import DigestPoster
-
-ZoneLookup = Callable[[str], tzinfo | None]
 
 
 def sessions_count(count: int) -> str:
@@ -50,7 +48,7 @@ HELP = "\n".join(
 
 @dataclass
 class ConfService:
-    catalog: Catalog
+    catalog: CurrentSchedule
     store: Store
     clock: Clock
     ledger: Ledger
@@ -420,7 +418,7 @@ class ConfService:
         for follower, kind, value in self.store.follows(user_id):
             if (kind, value) not in by_follow:  # many people follow the same track
                 by_follow[(kind, value)] = agenda.followed_sessions(pool, kind, value)
-            fresh = self.store.offer(follower, [s.id for s in by_follow[(kind, value)]])
+            fresh = self.store.subscribe_unoffered(follower, [s.id for s in by_follow[(kind, value)]])
             self.ledger.plan(follower, [s for s in by_follow[(kind, value)] if s.id in fresh])
             added += len(fresh)
         return added
@@ -513,7 +511,7 @@ class ConfService:
         if words[0].casefold() == "now":
             return notice(self.digests.post_now(), command_text=command.text)  # its text links the channel
         channel = parse_channel(words[0])
-        at = agenda.parse_clock(words[1]) if len(words) == 2 else None
+        at = parse_clock(words[1]) if len(words) == 2 else None
         if channel is None or at is None:
             return notice(
                 f"I did not understand `{escape(command.argument)}`.", command_text=command.text, detail=usage

@@ -20,10 +20,10 @@ from slack_bolt.request import BoltRequest
 from bot.bootstrap import Bot, build_bot
 from bot.clock import ScaledClock
 from bot.config import Config
-from bot.schedule import load_schedule
-from bot.views.plaintext import blocks_to_text
 from bot.console.signing import signature_headers, slash_command_body
 from bot.console.standin import Call, SlackStandIn
+from bot.schedule import load_schedule
+from bot.views.plaintext import blocks_to_text
 
 CONSOLE_USER = "UCONSOLE"
 CONSOLE_SECRET = "console-signing-secret"

@@ -12,7 +12,6 @@ in itself; nothing is cut off.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -131,12 +130,3 @@ def _split(blocks: list[dict], day: date, count: int) -> list[Reply]:
 
 def first_session_start(sessions: Sequence[Session]) -> datetime | None:
     return min((s.start for s in sessions), default=None)
-
-
-_CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$|^([CGD][A-Z0-9]{6,})$")
-
-
-def parse_channel(text: str) -> str | None:
-    """`<#C123|general>` (as Slack sends a channel mention) or a bare channel ID."""
-    found = _CHANNEL.match(text.strip())
-    return (found.group(1) or found.group(2)) if found else None

@@ -18,14 +18,13 @@ from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.schedule.current import Catalog
 from bot.clock import Clock
 from bot.digest.building import DIGEST_EVENT, build_digest, first_session_start
-from bot.reminders.ledger import stamp
-from bot.views.blocks import Reply, escape
+from bot.schedule.current import CurrentSchedule
 from bot.slack.direct import DirectMessages
 from bot.slack.errors import error_code
-from bot.store.database import Store
+from bot.store.database import Store, stamp
+from bot.views.blocks import Reply, escape
 
 log = logging.getLogger(__name__)
 ON_TIME = timedelta(minutes=2)
@@ -40,7 +39,7 @@ def digest_trigger(at: time, zone) -> CronTrigger:
 @dataclass
 class DigestPoster:
     store: Store
-    catalog: Catalog
+    catalog: CurrentSchedule
     client: WebClient
     direct: DirectMessages
     clock: Clock
@@ -69,7 +68,7 @@ class DigestPoster:
 
     # -- the daily check ----------------------------------------------------------
 
-    def check(self) -> str:
+    def post_if_due(self) -> str:
         """Post today's digest if it is due and not posted; say what happened."""
         schedule = self.catalog.current.schedule
         now = self.clock.now()

@@ -18,17 +18,17 @@ from pathlib import Path
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.schedule.current import Catalog
 from bot.clock import Clock
-from bot.reminders.ledger import Ledger, stamp
-from bot.reminders.planning import CHANGE_EVENT, schedule_changes
+from bot.reload.changes import schedule_changes
+from bot.reminders.ledger import Ledger
+from bot.reminders.planning import CHANGE_EVENT
 from bot.schedule import ScheduleError, load_schedule
+from bot.schedule.current import CurrentSchedule
 from bot.schedule.model import Session
-from bot.conf.service import ZoneLookup
-from bot.views.blocks import Reply, change_reply, escape
 from bot.slack.direct import DirectMessages
 from bot.slack.errors import error_code
-from bot.store.database import Store
+from bot.store.database import Store, stamp
+from bot.views.blocks import Reply, ZoneLookup, change_reply, escape
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def _file_state(path: Path) -> tuple[float, int] | None:
 class Reloader:
     path: Path
     default_zone: str | None
-    catalog: Catalog
+    catalog: CurrentSchedule
     ledger: Ledger
     store: Store
     direct: DirectMessages

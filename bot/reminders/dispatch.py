@@ -20,14 +20,13 @@ from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.schedule.current import Catalog
 from bot.clock import Clock
 from bot.reminders.ledger import Ledger
 from bot.reminders.planning import Due, batches, delivered_rows, reminder_metadata, triage
-from bot.conf.service import ZoneLookup
-from bot.views.blocks import reminder_reply
+from bot.schedule.current import CurrentSchedule
 from bot.slack.direct import DirectMessages
 from bot.slack.errors import PERMANENT_ERRORS, error_code
+from bot.views.blocks import ZoneLookup, reminder_reply
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ class TickReport:
 @dataclass
 class ReminderDispatcher:
     ledger: Ledger
-    catalog: Catalog
+    catalog: CurrentSchedule
     direct: DirectMessages
     clock: Clock
     viewer_zone: ZoneLookup

@@ -14,15 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 from bot.reminders.planning import Due, due_time
 from bot.schedule.model import Schedule, Session
-from bot.store.database import Store
+from bot.store.database import Store, stamp
 
 OFF = -1  # remind_minutes value meaning "no reminders for me"
 MAX_ATTEMPTS = 8  # with retries spaced 2, 4, … 60 s apart: about four minutes of Slack trouble
-
-
-def stamp(moment: datetime) -> str:
-    """Fixed-width UTC text, so SQLite compares times as strings correctly."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def unstamp(text: str) -> datetime:

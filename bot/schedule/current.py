@@ -18,7 +18,7 @@ class Loaded:
     loaded_at: datetime
 
 
-class Catalog:
+class CurrentSchedule:
     def __init__(self, schedule: Schedule, source: str, loaded_at: datetime):
         self._lock = threading.Lock()
         self._loaded = Loaded(schedule, SearchIndex(schedule), source, loaded_at)

@@ -17,6 +17,11 @@ from pathlib import Path
 import sqlite_utils
 
 
+def stamp(moment: datetime) -> str:
+    """Fixed-width UTC text, so SQLite compares times as strings correctly."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def _m001_subscriptions(db: sqlite_utils.Database) -> None:
     db["subscriptions"].create(
         {"user_id": str, "session_id": str, "created_at": str},
@@ -245,7 +250,7 @@ class Store:
             query, params = query + " WHERE user_id = ?", [user_id]
         return [tuple(row) for row in self.db.execute(query + " ORDER BY user_id, kind, value", params).fetchall()]
 
-    def offer(self, user_id: str, session_ids: list[str]) -> list[str]:
+    def subscribe_unoffered(self, user_id: str, session_ids: list[str]) -> list[str]:
         """Subscribe `user_id` to those of `session_ids` no follow offered before; record
         them as offered. Returns the ids newly subscribed. One transaction."""
         with self.db.conn:

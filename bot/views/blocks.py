@@ -7,7 +7,7 @@ limits (50 blocks a message, 3,000 characters a text) and say what was left out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
@@ -17,6 +17,10 @@ MAX_BLOCKS = 50
 MAX_TEXT = 3000
 LIST_LIMIT = 20  # sessions per reply: a readable screen, far inside MAX_BLOCKS
 SUBSCRIBE, UNSUBSCRIBE = "subscribe", "unsubscribe"
+
+
+# A user's own time zone, when their profile says one (Slack's users.info).
+ZoneLookup = Callable[[str], tzinfo | None]
 
 
 @dataclass(frozen=True)
