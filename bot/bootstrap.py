@@ -28,9 +28,9 @@ from bot.reminders.ledger import Ledger
 from bot.schedule import load_schedule
 from bot.schedule.current import CurrentSchedule
 from bot.slack.app import build_app
-from bot.slack.direct import DirectMessages
-from bot.slack.user_zones import UserZones
 from bot.store.database import Store
+from bot.webapi.direct import DirectMessages
+from bot.webapi.user_zones import UserZones
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.clock import Clock
 from bot.digest.building import DIGEST_EVENT, build_digest, first_session_start
 from bot.schedule.current import CurrentSchedule
-from bot.slack.direct import DirectMessages
-from bot.slack.errors import error_code
 from bot.store.database import Store, stamp
 from bot.views.blocks import Reply, escape
+from bot.webapi.direct import DirectMessages
+from bot.webapi.errors import error_code
 
 log = logging.getLogger(__name__)
 ON_TIME = timedelta(minutes=2)

@@ -25,10 +25,10 @@ from bot.reminders.planning import CHANGE_EVENT
 from bot.schedule import ScheduleError, load_schedule
 from bot.schedule.current import CurrentSchedule
 from bot.schedule.model import Session
-from bot.slack.direct import DirectMessages
-from bot.slack.errors import error_code
 from bot.store.database import Store, stamp
 from bot.views.blocks import Reply, ZoneLookup, change_reply, escape
+from bot.webapi.direct import DirectMessages
+from bot.webapi.errors import error_code
 
 log = logging.getLogger(__name__)
 

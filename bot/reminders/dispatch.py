@@ -24,9 +24,9 @@ from bot.clock import Clock
 from bot.reminders.ledger import Ledger
 from bot.reminders.planning import Due, batches, delivered_rows, reminder_metadata, triage
 from bot.schedule.current import CurrentSchedule
-from bot.slack.direct import DirectMessages
-from bot.slack.errors import PERMANENT_ERRORS, error_code
 from bot.views.blocks import ZoneLookup, reminder_reply
+from bot.webapi.direct import DirectMessages
+from bot.webapi.errors import PERMANENT_ERRORS, error_code
 
 log = logging.getLogger(__name__)
 
