@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.clock import Clock, SystemClock
+from bot.conf.follows import Follows
 from bot.conf.service import ConfService
 from bot.config import Config, ConfigError
 from bot.digest.posting import DigestPoster
@@ -130,9 +131,10 @@ def build_bot(config: Config, clock: Clock | None = None, client: WebClient | No
     lease = timedelta(seconds=config.reminder_lease_seconds)
     lookahead = timedelta(seconds=config.reminder_lookahead_seconds)
     dispatcher = ReminderDispatcher(ledger, catalog, direct, clock, zones, lease=lease, lookahead=lookahead)
+    follows = Follows(catalog, store, ledger)
     reloader = Reloader(
         config.schedule_path, config.conference_tz, catalog, ledger, store, direct, clock, zones, config.admin_user_ids,
-        source=source,
+        source=source, after_reload=follows.apply,  # new and moved sessions reach their followers
     )  # fmt: skip
     digests = DigestPoster(
         store, catalog, client, direct, clock, dispatcher.worker, config.digest_channel, config.digest_time,
@@ -145,13 +147,13 @@ def build_bot(config: Config, clock: Clock | None = None, client: WebClient | No
         ledger,
         reload=reloader.reload,
         digests=digests,
+        follows=follows,
         viewer_zone=zones,
         admins=config.admin_user_ids,
         public_url=config.public_url,
     )
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")
     app = build_app(service, client, config.signing_secret or "unused-in-socket-mode", executor)
-    reloader.after_reload = service.apply_follows  # new sessions reach their followers
     bot = Bot(config, clock, catalog, store, client, service, app, executor, ledger, dispatcher, reloader, digests)
     service.digest_changed = bot.reschedule_digest
     return bot

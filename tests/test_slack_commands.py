@@ -256,3 +256,14 @@ def test_free_shows_todays_gaps_and_what_runs_then(running):
     assert "*Free today:* 11:10–16:20 — 2 sessions you could join" in shown
     assert "Around your 2 subscribed today." in shown
     assert [v for _, v in buttons(reply)] == ["1Auz2", "1AuzH"]
+
+
+def test_every_subcommand_is_registered_once_with_its_flags():
+    from bot.conf.handlers import REGISTRY
+    from bot.conf.registry import aliases
+
+    names = aliases()
+    assert set(names.values()) == set(REGISTRY)
+    assert names["subscribe"] == "sub" and names["calendar"] == "ics" and names["?"] == "help"
+    assert {n for n, e in REGISTRY.items() if e.admin_only} == {"reload", "digest", "stats"}
+    assert {n for n, e in REGISTRY.items() if e.answers_later} == {"reload", "digest"}

@@ -6,41 +6,8 @@ The first word picks the subcommand; text that is not a subcommand is a search.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-
-ALIASES = {
-    "help": "help",
-    "?": "help",
-    "search": "search",
-    "find": "search",
-    "now": "now",
-    "next": "next",
-    "today": "today",
-    "tomorrow": "tomorrow",
-    "day": "day",
-    "track": "track",
-    "tracks": "track",
-    "speaker": "speaker",
-    "show": "show",
-    "info": "show",
-    "sub": "sub",
-    "subscribe": "sub",
-    "unsub": "unsub",
-    "unsubscribe": "unsub",
-    "mine": "mine",
-    "agenda": "mine",
-    "status": "status",
-    "remind": "remind",
-    "reload": "reload",
-    "stats": "stats",
-    "digest": "digest",
-    "ics": "ics",
-    "calendar": "ics",
-    "free": "free",
-    "follow": "follow",
-    "unfollow": "unfollow",
-    "follows": "follows",
-}
 
 
 @dataclass(frozen=True)
@@ -50,14 +17,15 @@ class Command:
     text: str = ""  # the whole text as typed, for re-running after a button click
 
 
-def parse_command(text: str) -> Command:
+def parse_command(text: str, names: Mapping[str, str]) -> Command:
+    """`names`: every word that names a subcommand, to its name (the registry's aliases)."""
     cleaned = " ".join((text or "").split())
     if not cleaned:
         return Command("help", "", cleaned)
     first, _, rest = cleaned.partition(" ")
     key = first.casefold()
-    if key in ALIASES:
-        return Command(ALIASES[key], rest.strip(), cleaned)
+    if key in names:
+        return Command(names[key], rest.strip(), cleaned)
     return Command("search", cleaned, cleaned)
 
 

@@ -255,3 +255,7 @@ def change_reply(before: Session, after: Session | None, *, venue: tzinfo, viewe
         plain = escape(f"{before.title} moved: {when(before, venue, viewer)} → {when(after, venue, viewer)}")
     blocks = [{"type": "section", "text": _mrkdwn(text)}]
     return Reply(text=clip(plain), blocks=blocks)
+
+
+def sessions_count(count: int) -> str:
+    return f"{count} session{'' if count == 1 else 's'}"

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot.conf.parsing import parse_command
 from bot.conf.service import ConfService
-
-ANSWER_LATER = {"reload", "digest"}
 
 
 def conf_command(ack: Ack, command: dict, context: BoltContext, respond: Respond) -> None:
     service: ConfService = context["conf"]
     user_id, text = command.get("user_id", ""), command.get("text", "")
-    if parse_command(text).name in ANSWER_LATER:
+    if service.answers_later(text):
         ack(response_type="ephemeral", text="Working on it…")
         reply = service.handle(user_id, text)
         respond(response_type="ephemeral", replace_original=True, text=reply.text, blocks=reply.blocks)

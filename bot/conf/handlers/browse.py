@@ -1,0 +1,240 @@
+"""Browsing the schedule: help, search, now and next, a day, a track, a speaker, one talk, free time, status."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+
+from bot.conf import agenda
+from bot.conf.parsing import Command
+from bot.conf.registry import subcommand
+from bot.views.blocks import Reply, escape, notice, session_detail, sessions_count
+
+if TYPE_CHECKING:
+    from bot.conf.service import ConfService
+
+
+HELP = "\n".join(
+    [
+        "*What's on, from Slack.* Try:",
+        "• `/conf now` · `/conf next` — what runs now, what starts next",
+        "• `/conf today` · `/conf tomorrow` · `/conf day tuesday` · `/conf day 2022-10-25`",
+        "• `/conf cilium` or `/conf search hubble grafana` — search titles, speakers, tracks, abstracts",
+        "• `/conf speaker liz rice` · `/conf track security` · `/conf track` (lists tracks)",
+        "• `/conf show 1Auye` — one talk in full",
+        "• `/conf sub 1Auye` · `/conf unsub 1Auye` — a DM before it starts · `/conf mine` — your agenda",
+        "• `/conf remind 15` — your reminder lead time in minutes (`/conf remind off` stops them)",
+        "• `/conf follow track security` · `/conf follow speaker liz rice` — every matching talk, now and later",
+        "• `/conf free` — today's gaps in your agenda and what runs then · `/conf ics` — your calendar feed",
+        "• `/conf status` — which schedule is loaded",
+    ]
+)
+
+
+def day_list(conf: ConfService, user_id: str, day: date, command: Command) -> Reply:
+    sessions = conf.schedule.on_day(day)
+    label = f"{day:%A} {day.day} {day:%B}"
+    if not sessions:
+        return notice(
+            f"No sessions on {label}. Conference days: {conf.days_text()}.",
+            command_text=command.text,
+            detail=f"Try `/conf day {conf.schedule.days[0]:%a}`.".lower().replace("try", "Try", 1)
+            if conf.schedule.days
+            else "",
+        )
+    return conf.answer_list(
+        user_id,
+        f"*{label}* — {sessions_count(len(sessions))}",
+        sessions,
+        command,
+        narrow_hint="Narrow it with `/conf track NAME` or a search.",
+        with_day=False,
+    )
+
+
+@subcommand("help", "?")
+def help(conf: ConfService, user_id: str, command: Command) -> Reply:
+    loaded = conf.catalog.current
+    detail = f"{sessions_count(len(loaded.schedule))} on {len(loaded.schedule.days)} days: {conf.days_text()}."
+    text = HELP
+    if user_id in conf.admins:
+        text += (
+            "\n*For organisers:* `/conf reload` · `/conf digest #channel 08:00` · `/conf digest now` "
+            "· `/conf digest off` · `/conf stats`"
+        )
+    return notice(text, command_text=command.text, detail=detail)
+
+
+@subcommand("search", "find")
+def search(conf: ConfService, user_id: str, command: Command) -> Reply:
+    query = command.argument
+    if not query:
+        return conf.needs(command, "something to look for", "/conf search hubble")
+    hits = conf.catalog.current.index.search(query)
+    if not hits:
+        return notice(
+            f"Nothing matches “{escape(query)}”.",
+            command_text=command.text,
+            detail="Try a speaker's name, a project (`cilium`, `tetragon`) or `/conf track` for the tracks.",
+        )
+    sessions = [hit.session for hit in hits]
+    return conf.answer_list(
+        user_id,
+        f"*{sessions_count(len(sessions))} for “{escape(query)}”*",
+        sessions,
+        command,
+        narrow_hint="Add a word to narrow it, e.g. a speaker or `day tue`.",
+        limit=10,
+    )
+
+
+@subcommand("now")
+def now(conf: ConfService, user_id: str, command: Command) -> Reply:
+    outside = conf.outside_notice(command, "is running now")
+    if outside:
+        return outside
+    now = conf.clock.now()
+    running = conf.schedule.running_at(now)
+    if running:
+        return conf.answer_list(user_id, f"*Running now* ({len(running)})", running, command, with_day=False)
+    upcoming = agenda.next_sessions(conf.schedule, now)
+    if not upcoming:
+        return notice("Nothing is running now, and nothing more today.", command_text=command.text)
+    return conf.answer_list(user_id, "*Nothing is running right now.* Next up:", upcoming, command)
+
+
+@subcommand("next")
+def next(conf: ConfService, user_id: str, command: Command) -> Reply:
+    now = conf.clock.now()
+    upcoming = agenda.next_sessions(conf.schedule, now)
+    if not upcoming:
+        return conf.outside_notice(command, "is coming up") or notice(
+            f"Nothing more is coming up: the conference is over (it ran {conf.days_text()}).",
+            command_text=command.text,
+        )
+    start = upcoming[0].start
+    minutes = max(0, int((start - now).total_seconds() // 60))
+    soon = f"in {minutes} min" if minutes < 120 else f"at {start.astimezone(conf.schedule.zone):%a %H:%M}"
+    return conf.answer_list(user_id, f"*Next up* ({soon})", upcoming, command)
+
+
+@subcommand("today")
+def today(conf: ConfService, user_id: str, command: Command) -> Reply:
+    return day_list(conf, user_id, conf.venue_today(), command)
+
+
+@subcommand("tomorrow")
+def tomorrow(conf: ConfService, user_id: str, command: Command) -> Reply:
+    return day_list(conf, user_id, conf.venue_today() + timedelta(days=1), command)
+
+
+@subcommand("day")
+def day(conf: ConfService, user_id: str, command: Command) -> Reply:
+    day = agenda.resolve_day(conf.schedule, command.argument, conf.venue_today())
+    if day is None:
+        example = f"/conf day {conf.schedule.days[0]:%A}".lower() if conf.schedule.days else "/conf day tuesday"
+        return notice(
+            f"Which day? Give a weekday or a date. For example: `{example}` or `/conf day 2022-10-25`.",
+            command_text=command.text,
+            detail=f"Conference days: {conf.days_text()}.",
+        )
+    return day_list(conf, user_id, day, command)
+
+
+@subcommand("track", "tracks")
+def track(conf: ConfService, user_id: str, command: Command) -> Reply:
+    tracks = conf.schedule.tracks
+    if not command.argument:
+        listing = "\n".join(f"• {escape(t)}" for t in tracks) or "This schedule has no tracks."
+        return notice(f"*Tracks*\n{listing}", command_text=command.text, detail="Then: `/conf track NAME`.")
+    sessions = conf.schedule.in_track(command.argument)
+    if not sessions:
+        return notice(
+            f"No track matches “{escape(command.argument)}”.",
+            command_text=command.text,
+            detail="Tracks: " + (", ".join(escape(t) for t in tracks) or "none"),
+        )
+    names = sorted({s.track for s in sessions if s.track})
+    return conf.answer_list(
+        user_id, f"*{escape(', '.join(names))}* — {sessions_count(len(sessions))}", sessions, command
+    )
+
+
+@subcommand("speaker")
+def speaker(conf: ConfService, user_id: str, command: Command) -> Reply:
+    if not command.argument:
+        return conf.needs(command, "a name", "/conf speaker liz rice")
+    sessions = conf.schedule.by_speaker(command.argument)
+    if not sessions:
+        people = sorted({p.name for s in conf.schedule for p in s.speakers})
+        close = [
+            name
+            for name, score, _ in process.extract(command.argument, people, scorer=fuzz.WRatio, limit=3)
+            if score >= 70
+        ]
+        detail = ("Did you mean " + ", ".join(escape(n) for n in close) + "?") if close else ""
+        return notice(f"No speaker matches “{escape(command.argument)}”.", command_text=command.text, detail=detail)
+    names = sorted({p.name for s in sessions for p in s.speakers if command.argument.casefold() in p.name.casefold()})
+    heading = escape(", ".join(names) or command.argument)
+    return conf.answer_list(user_id, f"*{heading}* — {sessions_count(len(sessions))}", sessions, command)
+
+
+@subcommand("show", "info")
+def show(conf: ConfService, user_id: str, command: Command) -> Reply:
+    if not command.argument:
+        return conf.needs(command, "a session id", "/conf show 1Auye")
+    session = conf.schedule.get(command.argument)
+    if session is None:
+        return conf.unknown_id(command.argument, command)
+    return session_detail(
+        session,
+        subscribed=conf.store.subscriptions(user_id),
+        venue=conf.schedule.zone,
+        viewer=conf.viewer_zone(user_id),
+        overlaps=conf.schedule.overlapping(session),
+        command_text=command.text,
+    )
+
+
+@subcommand("free")
+def free(conf: ConfService, user_id: str, command: Command) -> Reply:
+    outside = conf.outside_notice(command, "to plan around today")
+    if outside:
+        return outside
+    now, today = conf.clock.now(), conf.venue_today()
+    day = conf.schedule.on_day(today)
+    mine = [s for i in conf.store.subscriptions(user_id) if (s := conf.schedule.get(i)) and s.day == today]
+    slots = agenda.free_slots(day, mine, now)
+    if not slots:
+        return notice("Nothing left to fit in today: your subscriptions cover what remains.", command_text=command.text)
+    zone = conf.schedule.zone
+    spans = ", ".join(f"{s.start.astimezone(zone):%H:%M}–{s.end.astimezone(zone):%H:%M}" for s in slots)
+    sessions = [session for slot in slots for session in slot.sessions]
+    note = "You have nothing subscribed today yet." if not mine else f"Around your {len(mine)} subscribed today."
+    return conf.answer_list(
+        user_id,
+        f"*Free today:* {spans} — {sessions_count(len(sessions))} you could join",
+        sessions,
+        command,
+        note=note,
+        with_day=False,
+    )
+
+
+@subcommand("status")
+def status(conf: ConfService, user_id: str, command: Command) -> Reply:
+    loaded = conf.catalog.current
+    days = loaded.schedule.days
+    span = f"{days[0]:%a %d %b} – {days[-1]:%a %d %b %Y}" if days else "no days"
+    zone = getattr(loaded.schedule.zone, "key", str(loaded.schedule.zone))
+    next_due = conf.ledger.next_due()
+    next_text = f"{next_due.astimezone(loaded.schedule.zone):%a %d %b %H:%M %Z}" if next_due else "none planned"
+    text = (
+        f"*Schedule:* {escape(loaded.schedule.title or loaded.source)}\n"
+        f"*From:* `{escape(loaded.source)}`, loaded {loaded.loaded_at:%Y-%m-%d %H:%M} UTC\n"
+        f"*Sessions:* {sessions_count(len(loaded.schedule))} on {len(days)} days ({span}, {escape(zone)})\n"
+        f"*Next reminder:* {next_text}"
+    )
+    return notice(text, command_text=command.text)
