@@ -124,9 +124,7 @@ class DigestPoster:
         """'new' or 'recover' (ours now; recover means check the channel first), 'busy'
         (a live process has it), 'done'. `retry_failed` takes a failed day back."""
         now = self.clock.now()
-        connection = self.store.db.conn
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with self.store.immediate() as connection:
             row = connection.execute(
                 "SELECT status, claimed_by FROM digests WHERE day = ?", [day.isoformat()]
             ).fetchone()
@@ -158,10 +156,6 @@ class DigestPoster:
                         [self.worker, stamp(now), day.isoformat()],
                     )
                     outcome = "recover"
-            connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
         return outcome
 
     def _already_posted(self, day: date, channel: str) -> bool | None:

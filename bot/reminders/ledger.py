@@ -8,8 +8,7 @@ second send.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from bot.reminders.planning import Due, due_time
@@ -36,18 +35,6 @@ class Ledger:
     @property
     def db(self):
         return self.store.db
-
-    @contextlib.contextmanager
-    def _immediate(self) -> Iterator:
-        """A write transaction that takes the lock first, so read-then-write is atomic."""
-        connection = self.db.conn
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            connection.rollback()
-            raise
-        connection.commit()
 
     # -- lead time ----------------------------------------------------------------
 
@@ -108,7 +95,7 @@ class Ledger:
             self.db.execute("INSERT OR REPLACE INTO workers (id, heartbeat_at) VALUES (?, ?)", [worker, stamp(now)])
 
     def claim_due(self, worker: str, now: datetime, limit: int = 1000) -> list[Due]:
-        with self._immediate() as connection:
+        with self.store.immediate() as connection:
             rows = connection.execute(
                 "UPDATE reminders SET status = 'claimed', claimed_by = ?, claimed_at = ? "
                 "WHERE id IN (SELECT id FROM reminders WHERE status = 'planned' AND due_at <= ? "
@@ -122,7 +109,7 @@ class Ledger:
         """Rows whose delivery nobody can vouch for, to be checked against the DM's
         history: claims of processes that stopped beating for longer than `lease`, and
         rows marked uncertain (a send that timed out, a history check that failed)."""
-        with self._immediate() as connection:
+        with self.store.immediate() as connection:
             rows = connection.execute(
                 "UPDATE reminders SET status = 'claimed', claimed_by = ?, claimed_at = ? "
                 "WHERE (status = 'claimed' AND claimed_by != ? "

@@ -1,150 +1,30 @@
-"""SQLite storage (sqlite-utils): subscriptions and settings.
+"""SQLite storage (sqlite-utils): the database, and the subscriptions, settings, feeds
+and follows repositories.
 
-Tables are made by numbered migrations applied at open, each once, recorded in
-`_migrations`. WAL mode, so a reader never blocks the writer. One connection per
-thread: Bolt runs listeners on a thread pool.
+The schema is made by the named migrations of `migrations.py`, applied at open. WAL
+mode, so a reader never blocks the writer. One connection per thread: Bolt runs
+listeners on a thread pool. `immediate()` is the one transaction that takes the write
+lock first, for the atomic claims of the reminder ledger and the digest.
 """
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
+from bot.store.migrations import migrate
+
 
 def stamp(moment: datetime) -> str:
     """Fixed-width UTC text, so SQLite compares times as strings correctly."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _m001_subscriptions(db: sqlite_utils.Database) -> None:
-    db["subscriptions"].create(
-        {"user_id": str, "session_id": str, "created_at": str},
-        pk=("user_id", "session_id"),
-        not_null={"user_id", "session_id", "created_at"},
-        if_not_exists=True,
-    )
-    db["subscriptions"].create_index(["session_id"], if_not_exists=True)
-
-
-def _m002_settings(db: sqlite_utils.Database) -> None:
-    db["settings"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
-
-
-def _m003_reminders(db: sqlite_utils.Database) -> None:
-    db["reminders"].create(
-        {
-            "id": int,
-            "user_id": str,
-            "session_id": str,
-            "due_at": str,  # UTC ISO 8601: sorts as it compares
-            "status": str,  # planned, claimed, sent, failed, missed, cancelled
-            "claimed_by": str,
-            "claimed_at": str,
-            "attempts": int,
-            "sent_at": str,
-            "channel": str,
-            "message_ts": str,
-            "error": str,
-        },
-        pk="id",
-        not_null={"user_id", "session_id", "due_at", "status"},
-        defaults={"status": "planned", "attempts": 0},
-        if_not_exists=True,
-    )
-    db["reminders"].create_index(["user_id", "session_id", "due_at"], unique=True, if_not_exists=True)
-    db["reminders"].create_index(["status", "due_at"], if_not_exists=True)
-    db["user_settings"].create({"user_id": str, "remind_minutes": int}, pk="user_id", if_not_exists=True)
-    db["workers"].create({"id": str, "heartbeat_at": str}, pk="id", if_not_exists=True)
-
-
-def _m004_notices(db: sqlite_utils.Database) -> None:
-    # One change notice per user, session, kind and new time: reloads never repeat one.
-    db["notices"].create(
-        {"user_id": str, "session_id": str, "kind": str, "detail": str, "sent_at": str},
-        pk=("user_id", "session_id", "kind", "detail"),
-        if_not_exists=True,
-    )
-
-
-def _m005_digests(db: sqlite_utils.Database) -> None:
-    db["digests"].create(
-        {
-            "day": str,  # venue-local date, YYYY-MM-DD
-            "status": str,  # claimed, posted, skipped, failed
-            "claimed_by": str,
-            "claimed_at": str,
-            "channel": str,
-            "ts": str,
-            "error": str,
-        },
-        pk="day",
-        not_null={"status"},
-        if_not_exists=True,
-    )
-
-
-def _m006_reminder_session_start(db: sqlite_utils.Database) -> None:
-    # One reminder per (user, session, session start): a new lead time moves a planned
-    # reminder but never repeats one already sent; a session that moves gets a new one.
-    # retry_at spaces out retries after Slack errors.
-    db["reminders"].add_column("session_start", str)
-    db["reminders"].add_column("retry_at", str)
-    db.execute("DROP INDEX IF EXISTS idx_reminders_user_id_session_id_due_at")
-    db["reminders"].create_index(["user_id", "session_id", "session_start"], unique=True, if_not_exists=True)
-
-
-def _m007_feeds(db: sqlite_utils.Database) -> None:
-    # A private, unguessable token per user for their agenda at /calendar/TOKEN.ics.
-    db["feeds"].create({"user_id": str, "token": str, "created_at": str}, pk="user_id", if_not_exists=True)
-    db["feeds"].create_index(["token"], unique=True, if_not_exists=True)
-
-
-def _m008_follows(db: sqlite_utils.Database) -> None:
-    # Standing subscriptions: a track, a speaker or words, applied to new sessions too.
-    db["follows"].create(
-        {"user_id": str, "kind": str, "value": str, "created_at": str},
-        pk=("user_id", "kind", "value"),
-        if_not_exists=True,
-    )
-
-
-def _m009_follow_offers(db: sqlite_utils.Database) -> None:
-    # Sessions a follow has subscribed a user to once: unsubscribing from one lasts.
-    db["follow_offers"].create({"user_id": str, "session_id": str}, pk=("user_id", "session_id"), if_not_exists=True)
-
-
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _m001_subscriptions,
-    _m002_settings,
-    _m003_reminders,
-    _m004_notices,
-    _m005_digests,
-    _m006_reminder_session_start,
-    _m007_feeds,
-    _m008_follows,
-    _m009_follow_offers,
-]
-
-
-def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations not yet applied, in order. Returns the names applied."""
-    db["_migrations"].create({"id": int, "name": str, "applied_at": str}, pk="id", if_not_exists=True)
-    done = {row["id"] for row in db["_migrations"].rows}
-    applied = []
-    for number, migration in enumerate(MIGRATIONS, start=1):
-        if number in done:
-            continue
-        with db.conn:
-            migration(db)
-            db["_migrations"].insert({"id": number, "name": migration.__name__, "applied_at": _utcnow()})
-        applied.append(migration.__name__)
-    return applied
 
 
 def _utcnow() -> str:
@@ -171,6 +51,19 @@ class Store:
             connection.execute("PRAGMA synchronous = NORMAL")
             db = self._local.db = sqlite_utils.Database(connection)
         return db
+
+    @contextlib.contextmanager
+    def immediate(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the lock first, so read-then-write is atomic
+        across threads and processes."""
+        connection = self.db.conn
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
 
     def writable(self) -> bool:
         """True when the database accepts a write (for /healthz)."""

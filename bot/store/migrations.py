@@ -1,0 +1,138 @@
+"""The database schema as named migrations (simonw/llm's way): each applied once, in
+order, at open, and recorded by name in `_migrations`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+
+def _m001_subscriptions(db: sqlite_utils.Database) -> None:
+    db["subscriptions"].create(
+        {"user_id": str, "session_id": str, "created_at": str},
+        pk=("user_id", "session_id"),
+        not_null={"user_id", "session_id", "created_at"},
+        if_not_exists=True,
+    )
+    db["subscriptions"].create_index(["session_id"], if_not_exists=True)
+
+
+def _m002_settings(db: sqlite_utils.Database) -> None:
+    db["settings"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+
+
+def _m003_reminders(db: sqlite_utils.Database) -> None:
+    db["reminders"].create(
+        {
+            "id": int,
+            "user_id": str,
+            "session_id": str,
+            "due_at": str,  # UTC ISO 8601: sorts as it compares
+            "status": str,  # planned, claimed, sent, failed, missed, cancelled
+            "claimed_by": str,
+            "claimed_at": str,
+            "attempts": int,
+            "sent_at": str,
+            "channel": str,
+            "message_ts": str,
+            "error": str,
+        },
+        pk="id",
+        not_null={"user_id", "session_id", "due_at", "status"},
+        defaults={"status": "planned", "attempts": 0},
+        if_not_exists=True,
+    )
+    db["reminders"].create_index(["user_id", "session_id", "due_at"], unique=True, if_not_exists=True)
+    db["reminders"].create_index(["status", "due_at"], if_not_exists=True)
+    db["user_settings"].create({"user_id": str, "remind_minutes": int}, pk="user_id", if_not_exists=True)
+    db["workers"].create({"id": str, "heartbeat_at": str}, pk="id", if_not_exists=True)
+
+
+def _m004_notices(db: sqlite_utils.Database) -> None:
+    # One change notice per user, session, kind and new time: reloads never repeat one.
+    db["notices"].create(
+        {"user_id": str, "session_id": str, "kind": str, "detail": str, "sent_at": str},
+        pk=("user_id", "session_id", "kind", "detail"),
+        if_not_exists=True,
+    )
+
+
+def _m005_digests(db: sqlite_utils.Database) -> None:
+    db["digests"].create(
+        {
+            "day": str,  # venue-local date, YYYY-MM-DD
+            "status": str,  # claimed, posted, skipped, failed
+            "claimed_by": str,
+            "claimed_at": str,
+            "channel": str,
+            "ts": str,
+            "error": str,
+        },
+        pk="day",
+        not_null={"status"},
+        if_not_exists=True,
+    )
+
+
+def _m006_reminder_session_start(db: sqlite_utils.Database) -> None:
+    # One reminder per (user, session, session start): a new lead time moves a planned
+    # reminder but never repeats one already sent; a session that moves gets a new one.
+    # retry_at spaces out retries after Slack errors.
+    db["reminders"].add_column("session_start", str)
+    db["reminders"].add_column("retry_at", str)
+    db.execute("DROP INDEX IF EXISTS idx_reminders_user_id_session_id_due_at")
+    db["reminders"].create_index(["user_id", "session_id", "session_start"], unique=True, if_not_exists=True)
+
+
+def _m007_feeds(db: sqlite_utils.Database) -> None:
+    # A private, unguessable token per user for their agenda at /calendar/TOKEN.ics.
+    db["feeds"].create({"user_id": str, "token": str, "created_at": str}, pk="user_id", if_not_exists=True)
+    db["feeds"].create_index(["token"], unique=True, if_not_exists=True)
+
+
+def _m008_follows(db: sqlite_utils.Database) -> None:
+    # Standing subscriptions: a track, a speaker or words, applied to new sessions too.
+    db["follows"].create(
+        {"user_id": str, "kind": str, "value": str, "created_at": str},
+        pk=("user_id", "kind", "value"),
+        if_not_exists=True,
+    )
+
+
+def _m009_follow_offers(db: sqlite_utils.Database) -> None:
+    # Sessions a follow has subscribed a user to once: unsubscribing from one lasts.
+    db["follow_offers"].create({"user_id": str, "session_id": str}, pk=("user_id", "session_id"), if_not_exists=True)
+
+
+# In the order they apply. A migration is known by its name, recorded in `_migrations`
+# when applied: add new ones at the end with a new name; never rename or reorder.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _m001_subscriptions,
+    _m002_settings,
+    _m003_reminders,
+    _m004_notices,
+    _m005_digests,
+    _m006_reminder_session_start,
+    _m007_feeds,
+    _m008_follows,
+    _m009_follow_offers,
+]
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply, in order, the migrations whose names `_migrations` does not hold yet, each
+    in its own transaction. Returns the names applied."""
+    db["_migrations"].create({"id": int, "name": str, "applied_at": str}, pk="id", if_not_exists=True)
+    done = {row["name"] for row in db["_migrations"].rows}
+    applied = []
+    for migration in MIGRATIONS:
+        name = migration.__name__
+        if name in done:
+            continue
+        with db.conn:
+            migration(db)
+            db["_migrations"].insert({"name": name, "applied_at": datetime.now(UTC).isoformat(timespec="seconds")})
+        applied.append(name)
+    return applied
