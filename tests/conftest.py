@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.console.standin import SlackStandIn
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SCHEDULES = SHARED / "schedules"
@@ -28,3 +30,9 @@ def session_row(session) -> tuple:
         session.track,
         session.location,
     )
+
+
+@pytest.fixture
+def standin():
+    with SlackStandIn() as server:
+        yield server

@@ -20,6 +20,7 @@ from bot.config import Config
 from bot.console.signing import signature_headers, slash_command_body
 from bot.console.standin import SlackStandIn
 from bot.server import make_wsgi_app
+from tests.conftest import SEED
 
 SECRET = "test-signing-secret"
 DETROIT = ZoneInfo("America/Detroit")
@@ -139,3 +140,22 @@ def buttons(payload: dict) -> list[tuple[str, str]]:
         if accessory and accessory.get("type") == "button":
             found.append((accessory["action_id"], accessory["value"]))
     return found
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=DETROIT)
+
+
+def make_bot(tmp_path, standin, schedule=SEED, now="2022-10-24T10:00", **overrides):
+    clock = ManualClock(at(now))
+    config = Config(
+        bot_token="xoxb-test",
+        signing_secret="s",
+        api_url=standin.api_url,
+        schedule_path=schedule,
+        database_path=tmp_path / "confbot.db",
+        admin_user_ids=frozenset({"UADMIN"}),
+        reminder_lookahead_seconds=0.0,  # the ManualClock decides when rows are due
+        **overrides,
+    )
+    return build_bot(config, clock=clock), clock

@@ -131,8 +131,14 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
         name = migration.__name__
         if name in done:
             continue
-        with db.conn:
+        # An explicit transaction: Python's sqlite3 would commit each DDL statement alone.
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
             migration(db)
             db["_migrations"].insert({"name": name, "applied_at": datetime.now(UTC).isoformat(timespec="seconds")})
+        except BaseException:
+            db.conn.rollback()
+            raise
+        db.conn.commit()
         applied.append(name)
     return applied

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from bot.console.standin import SlackStandIn
 from bot.views.blocks import MAX_BLOCKS, MAX_TEXT
 from tests.slackkit import RunningBot, all_text, buttons
 
@@ -43,12 +40,6 @@ def long_day(count: int) -> str:
             "",
         ]
     return "\n".join(lines)
-
-
-@pytest.fixture
-def standin():
-    with SlackStandIn() as server:
-        yield server
 
 
 def start(tmp_path, standin, text: str) -> RunningBot:

@@ -5,24 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from bot.conf.parsing import parse_channel
-from bot.console.standin import SlackStandIn
 from bot.digest.building import MAX_TRACK_GROUPS, build_digest
 from bot.digest.posting import DigestPoster, digest_trigger
 from bot.schedule import load_schedule, parse_schedule
 from tests.conftest import SEED
-from tests.slackkit import DETROIT, all_text
-from tests.test_reminders import at, make_bot
+from tests.slackkit import DETROIT, all_text, at, make_bot
 
 MONDAY = date(2022, 10, 24)
-
-
-@pytest.fixture
-def standin():
-    with SlackStandIn() as server:
-        yield server
 
 
 def session_ids(messages) -> list[str]:

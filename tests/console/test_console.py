@@ -7,7 +7,11 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow  # real processes: `pytest -m 'not slow'` skips them
 
 
 def run_console(lines: str, *args: str) -> subprocess.CompletedProcess:

@@ -9,45 +9,14 @@ import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from bot.bootstrap import build_bot
-from bot.clock import ManualClock
-from bot.config import Config
-from bot.console.standin import SlackStandIn
 from bot.reminders.dispatch import ReminderDispatcher, TickReport
 from bot.reminders.planning import due_time, reminder_metadata
 from bot.schedule.model import Schedule, Session
 from bot.store.database import stamp
 from tests.conftest import SEED
-from tests.slackkit import DETROIT, all_text
+from tests.slackkit import all_text, at, make_bot
 
 KEYNOTE_TIME = "Monday, October 24 • 10:40am - 11:10am"
-
-
-@pytest.fixture
-def standin():
-    with SlackStandIn() as server:
-        yield server
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=DETROIT)
-
-
-def make_bot(tmp_path, standin, schedule=SEED, now="2022-10-24T10:00", **overrides):
-    clock = ManualClock(at(now))
-    config = Config(
-        bot_token="xoxb-test",
-        signing_secret="s",
-        api_url=standin.api_url,
-        schedule_path=schedule,
-        database_path=tmp_path / "confbot.db",
-        admin_user_ids=frozenset({"UADMIN"}),
-        reminder_lookahead_seconds=0.0,  # the ManualClock decides when rows are due
-        **overrides,
-    )
-    return build_bot(config, clock=clock), clock
 
 
 def reminder_posts(standin) -> list[dict]:

@@ -7,7 +7,11 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO, SEED, shared_file
+
+pytestmark = pytest.mark.slow  # real processes: `pytest -m 'not slow'` skips them
 
 
 def run_bot(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -9,10 +9,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bot.config import ConfigError
-from bot.console.standin import SlackStandIn
 from tests.conftest import SEED, shared_file
-from tests.slackkit import all_text
-from tests.test_reminders import make_bot
+from tests.slackkit import all_text, make_bot
 
 
 class Quiet(SimpleHTTPRequestHandler):
@@ -30,12 +28,6 @@ def site(tmp_path):
     yield folder, f"http://127.0.0.1:{server.server_address[1]}/kubecon.md"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def standin():
-    with SlackStandIn() as server:
-        yield server
 
 
 def test_schedule_is_fetched_at_start_and_refreshed_on_change(tmp_path, site, standin):

@@ -16,7 +16,7 @@ import pytest
 from bench.fidelity import loaded_talks
 from tests.conftest import shared_file
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 EXPECTED = {
     **json.loads((DATA / "listings_expected.json").read_text(encoding="utf-8")),
     **json.loads((DATA / "posts_expected.json").read_text(encoding="utf-8")),

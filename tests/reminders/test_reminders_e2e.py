@@ -16,11 +16,15 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.console.standin import SlackStandIn
 from bot.reminders.ledger import Ledger
 from bot.schedule import load_schedule
 from bot.store.database import Store
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow  # real processes: `pytest -m 'not slow'` skips them
 
 USERS = 40
 LEAD_MINUTES = 40

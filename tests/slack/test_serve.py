@@ -16,6 +16,8 @@ from bot.console.signing import signature_headers, slash_command_body
 from bot.console.standin import SlackStandIn
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # real processes: `pytest -m 'not slow'` skips them
+
 
 def free_port() -> int:
     with socket.socket() as probe:
