@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import time
 
+from bench.search_queries import QUERIES
 from bot.config import BUNDLED_SCHEDULE
 from bot.schedule import load_schedule
 from bot.schedule.search import SearchIndex, substring_search
-from tests.search_queries import QUERIES
 
 
 def main() -> None:

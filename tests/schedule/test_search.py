@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bench.search_queries import QUERIES
 from bot.schedule import load_schedule
 from bot.schedule.search import SearchIndex, substring_search
 from tests.conftest import SEED
-from tests.search_queries import QUERIES
 
 
 @pytest.fixture(scope="module")
