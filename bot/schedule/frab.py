@@ -26,10 +26,10 @@ from xml.parsers import expat
 from .ids import IdAllocator, pretalx_code
 from .model import Schedule, Session, Speaker
 from .problems import Problem, ScheduleError
+from .text import join_distinct, parse_duration
 from .zones import venue_zone
 
 _CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?$")
-_ISO_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _BLOCK_TAGS = {
     "p", "div", "br", "ul", "ol", "li", "tr", "table", "blockquote", "pre", "hr",
@@ -89,29 +89,6 @@ def _clock(value: str) -> time | None:
     if hours > 23 or minutes > 59 or seconds > 59:
         return None
     return time(hours, minutes, seconds)
-
-
-def parse_duration(value: str) -> timedelta | None:
-    """`HH:MM`, `HH:MM:SS` (zero-padded hours), `D:HH:MM`, or ISO `PT1H30M`; else None."""
-    value = value.strip()
-    iso = _ISO_DURATION.match(value)
-    if iso and value.upper() not in ("P", "PT"):
-        days, hours, minutes, seconds = (int(part or 0) for part in iso.groups())
-        return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
-    parts = value.split(":")
-    if not 2 <= len(parts) <= 3 or not all(part.isascii() and part.isdigit() for part in parts):
-        return None
-    numbers = [int(part) for part in parts]
-    if len(parts) == 2:
-        hours, minutes = numbers
-        return timedelta(hours=hours, minutes=minutes) if minutes < 60 else None
-    # Three parts: `01:30:00` is hours, minutes, seconds; a day count is never zero-padded.
-    if len(parts[0]) == 2 and numbers[0] < 24 and numbers[1] < 60 and numbers[2] < 60:
-        return timedelta(hours=numbers[0], minutes=numbers[1], seconds=numbers[2])
-    days, hours, minutes = numbers
-    if hours < 24 and minutes < 60:
-        return timedelta(days=days, hours=hours, minutes=minutes)
-    return None
 
 
 def _timestamp(value: str) -> datetime | date | None:
@@ -180,24 +157,9 @@ def plain_text(text: str) -> str:
     return tidy.strip()
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
 def _abstract(event: Element) -> str:
     """Subtitle, abstract and description, skipping any part another already holds."""
-    parts = [plain_text(_text(event, name)) for name in ("subtitle", "abstract", "description")]
-    kept: list[str] = []
-    for part in parts:
-        if not part:
-            continue
-        folded = _fold(part)
-        if any(folded in _fold(other) for other in parts if other and other is not part and len(other) > len(part)):
-            continue
-        if any(folded == _fold(other) for other in kept):
-            continue
-        kept.append(part)
-    return "\n\n".join(kept)
+    return join_distinct([plain_text(_text(event, name)) for name in ("subtitle", "abstract", "description")])
 
 
 def _speakers(event: Element) -> tuple[Speaker, ...]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
+from .text import fold
+
 
 @dataclass(frozen=True, slots=True)
 class Speaker:
@@ -65,10 +67,6 @@ class Session:
         }
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
 @dataclass(frozen=True)
 class Schedule:
     """Sessions in time order (start, then end, then title) with look-ups."""
@@ -113,27 +111,27 @@ class Schedule:
 
     @property
     def tracks(self) -> list[str]:
-        return sorted({s.track for s in self.sessions if s.track}, key=_fold)
+        return sorted({s.track for s in self.sessions if s.track}, key=fold)
 
     def on_day(self, day: date) -> list[Session]:
         return [s for s in self.sessions if s.day == day]
 
     def in_track(self, name: str) -> list[Session]:
         """Sessions whose track equals `name` (any case), else contains it."""
-        wanted = _fold(name)
-        exact = [s for s in self.sessions if s.track and _fold(s.track) == wanted]
+        wanted = fold(name)
+        exact = [s for s in self.sessions if s.track and fold(s.track) == wanted]
         if exact:
             return exact
-        return [s for s in self.sessions if s.track and wanted in _fold(s.track)]
+        return [s for s in self.sessions if s.track and wanted in fold(s.track)]
 
     def by_speaker(self, name: str) -> list[Session]:
         """Sessions with a speaker whose full name, or one of whose names, matches."""
-        wanted = _fold(name)
+        wanted = fold(name)
         if not wanted:
             return []
 
         def matches(speaker: Speaker) -> bool:
-            full = _fold(speaker.name)
+            full = fold(speaker.name)
             return full == wanted or wanted in full.split() or (" " in wanted and wanted in full)
 
         return [s for s in self.sessions if any(matches(p) for p in s.speakers)]

@@ -23,9 +23,11 @@ from zoneinfo import ZoneInfo
 from .ids import IdAllocator, pretalx_code
 from .model import Schedule, Session, Speaker
 from .problems import Problem, ScheduleError
+from .text import join_distinct
 from .zones import zone_named
 
 _DURATION = re.compile(r"^(?P<h>\d{1,3}):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?$")
+
 _PERSON_NAME_KEYS = ("public_name", "name", "full_public_name")
 _AFFILIATION_KEYS = ("affiliation", "organisation", "organization")
 
@@ -284,6 +286,7 @@ def _listed_start(clock_text: str, day: dict) -> str | None:
 def _duration(value: object) -> timedelta:
     if not isinstance(value, str) or not value.strip():
         raise ValueError('no "duration"')
+    # schedule.json's own H:MM:SS, whose first part is hours (frab XML's may be days).
     found = _DURATION.match(value.strip())
     if found is None:
         raise ValueError(f'"duration" {value!r} is not HH:MM or H:MM:SS')
@@ -332,20 +335,7 @@ def _track(value: object) -> str | None:
 def _abstract(abstract: object, description: object) -> str:
     """Plain text from the short abstract and the longer description, the second
     dropped when it only repeats the first."""
-    parts: list[str] = []
-    for value in (abstract, description):
-        plain = _plain(value) if isinstance(value, str) else ""
-        if not plain:
-            continue
-        if any(_fold(plain) in _fold(p) for p in parts):
-            continue
-        parts = [p for p in parts if _fold(p) not in _fold(plain)]
-        parts.append(plain)
-    return "\n\n".join(parts)
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
+    return join_distinct([_plain(value) if isinstance(value, str) else "" for value in (abstract, description)])
 
 
 def _plain(text: str) -> str:

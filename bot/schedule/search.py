@@ -24,14 +24,14 @@ _STOP_WORDS = {"the", "a", "an", "and", "or", "of", "in", "on", "to", "for", "wi
 _WORD = re.compile(r"[\w][\w+#.\-]*[\w+#]|[\w]")
 
 
-def _fold(text: str) -> str:
+def _accentless(text: str) -> str:
     """Lower case without accents: "Kapuścińska" is found as "kapuscinska"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ł", "l")
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(_fold(text))
+    return _WORD.findall(_accentless(text))
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class SearchIndex:
         self._postings: dict[str, dict[int, float]] = defaultdict(dict)  # word -> session index -> weight
         self._titles: list[str] = []
         for index, session in enumerate(schedule.sessions):
-            self._titles.append(_fold(session.title))
+            self._titles.append(_accentless(session.title))
             for field_name, text in self._fields(session):
                 weight = FIELD_WEIGHTS[field_name]
                 for word in words(text):
@@ -108,7 +108,7 @@ class SearchIndex:
             for index, value in best.items():
                 scores[index] += value
                 matched[index] += 1
-        phrase = _fold(query).strip()
+        phrase = _accentless(query).strip()
         for index in scores:
             if len(query_words) > 1 and phrase in self._titles[index]:
                 scores[index] += 2.0

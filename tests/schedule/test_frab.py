@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.schedule.frab import load_frab, parse_duration, plain_text
+from bot.schedule.frab import load_frab, plain_text
 from bot.schedule.problems import ScheduleError
+from bot.schedule.text import parse_duration
 from tests.conftest import session_row, shared_file
 
 FOSDEM = "frab/confclerk_fosdem2010_schedule.en.xml"
