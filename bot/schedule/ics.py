@@ -24,7 +24,7 @@ from .ids import IdAllocator, pretalx_code
 from .model import Schedule, Session, Speaker
 from .problems import Problem, ScheduleError
 from .speakers import FoldedNames, parse_speakers, split_title
-from .zones import zone_named
+from .zones import venue_zone, zone_named
 
 try:
     from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
@@ -310,14 +310,8 @@ def _venue_zone(reader: _Reader, calendars: list, events: list, default_zone: st
         moment = _value(start)
         if isinstance(moment, datetime) and moment.tzinfo is not None and "TZID" in start.params:
             return moment.tzinfo
-    if default_zone:
-        try:
-            return zone_named(default_zone)
-        except ValueError as problem:
-            reader.errors.append(Problem(reader.path, 1, f"--tz/CONFERENCE_TZ: {problem}"))
-            return _UTC
-    reader.warn(1, "no time zone in the file (X-WR-TIMEZONE, TZID=) nor --tz/CONFERENCE_TZ: times are in UTC")
-    return _UTC
+    missing = "no time zone in the file (X-WR-TIMEZONE, TZID=)"
+    return venue_zone(reader.path, None, 1, default_zone, missing, reader.errors, reader.warnings)
 
 
 def _start_property(event):
