@@ -22,11 +22,12 @@ from bot.conf.follows import Follows
 from bot.conf.service import ConfService
 from bot.config import Config, ConfigError
 from bot.digest.posting import DigestPoster
+from bot.jobs import new_scheduler, schedule_digest, start_jobs
 from bot.reload.fetch import FetchError, cached_copy, fetch_schedule
 from bot.reload.reloader import Reloader
 from bot.reminders.dispatch import ReminderDispatcher
 from bot.reminders.ledger import Ledger
-from bot.schedule import load_schedule
+from bot.schedule import Problem, Schedule, load_schedule
 from bot.schedule.current import CurrentSchedule
 from bot.slack.app import build_app
 from bot.store.database import Store
@@ -50,12 +51,12 @@ class Bot:
     dispatcher: ReminderDispatcher
     reloader: Reloader
     digests: DigestPoster
-    scheduler: BaseScheduler | None = None
+    scheduler: BaseScheduler
+    jobs_running: bool = False
 
     def start_jobs(self) -> None:
-        from bot.jobs import start_jobs
-
-        self.scheduler = start_jobs(self)
+        start_jobs(self)
+        self.jobs_running = True
 
     def refresh_from_url(self) -> str | None:
         """The SCHEDULE_REFRESH_MINUTES job: fetch again; the reloader acts on a change."""
@@ -66,16 +67,9 @@ class Bot:
             return None
         return self.reloader.check_file()
 
-    def reschedule_digest(self) -> None:
-        """The digest's time changed: move its cron job (when jobs are running)."""
-        if self.scheduler is not None:
-            from bot.jobs import schedule_digest
-
-            schedule_digest(self.scheduler, self)
-
     def close(self) -> None:
         """Stop the jobs, let listeners that run after ack() finish."""
-        if self.scheduler is not None:
+        if self.jobs_running:
             self.scheduler.shutdown(wait=True)
         self.executor.shutdown(wait=True)
 
@@ -109,11 +103,17 @@ def _with_fetched_schedule(config: Config) -> Config:
     return replace(config, schedule_path=path)
 
 
-def build_bot(config: Config, clock: Clock | None = None, client: WebClient | None = None) -> Bot:
-    """Raises ScheduleError when the schedule cannot be loaded."""
+def build_bot(
+    config: Config,
+    clock: Clock | None = None,
+    client: WebClient | None = None,
+    loaded: tuple[Schedule, list[Problem]] | None = None,
+) -> Bot:
+    """The one place the bot is wired. `loaded`: the schedule already read (the console
+    reads it first for its zone). Raises ScheduleError when the schedule cannot be loaded."""
     clock = clock or SystemClock()
     config = _with_fetched_schedule(config)
-    schedule, warnings = load_schedule(config.schedule_path, config.conference_tz)
+    schedule, warnings = loaded or load_schedule(config.schedule_path, config.conference_tz)
     for warning in warnings:
         log.warning("%s", warning)
     source = config.schedule_url or str(config.schedule_path)
@@ -140,6 +140,11 @@ def build_bot(config: Config, clock: Clock | None = None, client: WebClient | No
         store, catalog, client, direct, clock, dispatcher.worker, config.digest_channel, config.digest_time,
         config.admin_user_ids, lease,
     )  # fmt: skip
+    scheduler = new_scheduler()
+
+    def digest_changed() -> None:  # the digest's time changed: move its cron job
+        schedule_digest(scheduler, digests, catalog)
+
     service = ConfService(
         catalog,
         store,
@@ -151,9 +156,10 @@ def build_bot(config: Config, clock: Clock | None = None, client: WebClient | No
         viewer_zone=zones,
         admins=config.admin_user_ids,
         public_url=config.public_url,
+        digest_changed=digest_changed,
     )
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")
     app = build_app(service, client, config.signing_secret or "unused-in-socket-mode", executor)
-    bot = Bot(config, clock, catalog, store, client, service, app, executor, ledger, dispatcher, reloader, digests)
-    service.digest_changed = bot.reschedule_digest
-    return bot
+    return Bot(
+        config, clock, catalog, store, client, service, app, executor, ledger, dispatcher, reloader, digests, scheduler
+    )

@@ -1,4 +1,5 @@
-"""APScheduler jobs: reminders, the dispatcher's heartbeat, the schedule file watch."""
+"""APScheduler jobs: reminders and the dispatcher's heartbeat, the schedule file watch and
+SCHEDULE_URL refresh, the daily digest and its catch-up."""
 
 from __future__ import annotations
 
@@ -9,9 +10,15 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot.digest.posting import digest_trigger
 
 
-def start_jobs(bot) -> BackgroundScheduler:
+def new_scheduler() -> BackgroundScheduler:
+    """Made with the bot, started by `start_jobs`: the digest's job can move before it runs."""
+    return BackgroundScheduler(timezone=UTC, job_defaults={"max_instances": 1, "coalesce": True})
+
+
+def start_jobs(bot) -> None:
+    """Every job, in one place, then the scheduler starts."""
     config = bot.config
-    scheduler = BackgroundScheduler(timezone=UTC, job_defaults={"max_instances": 1, "coalesce": True})
+    scheduler = bot.scheduler
     now = datetime.now(UTC)
     scheduler.add_job(bot.dispatcher.tick, "interval", seconds=config.reminder_tick_seconds, id="reminders",
                       next_run_time=now)  # fmt: skip
@@ -24,14 +31,14 @@ def start_jobs(bot) -> BackgroundScheduler:
     # tick (after a start, or when the time was changed) that posts late or skips.
     scheduler.add_job(bot.digests.post_if_due, "interval", seconds=config.reminder_tick_seconds, id="digest-catch-up",
                       next_run_time=now)  # fmt: skip
-    schedule_digest(scheduler, bot)
+    schedule_digest(scheduler, bot.digests, bot.catalog)
     scheduler.start()
-    return scheduler
 
 
-def schedule_digest(scheduler, bot) -> None:
-    trigger = digest_trigger(bot.digests.at(), bot.catalog.current.schedule.zone)
+def schedule_digest(scheduler, digests, catalog) -> None:
+    """The digest's cron job at its time in the venue zone (moved when the time changes)."""
+    trigger = digest_trigger(digests.at(), catalog.current.schedule.zone)
     if scheduler.get_job("digest"):
         scheduler.reschedule_job("digest", trigger=trigger)
     else:
-        scheduler.add_job(bot.digests.post_if_due, trigger, id="digest")
+        scheduler.add_job(digests.post_if_due, trigger, id="digest")

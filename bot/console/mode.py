@@ -72,7 +72,8 @@ class Console:
 
 
 def run_console(config: Config, at: str | None, speed: float, user_tz: str | None, lines: TextIO, out: TextIO) -> int:
-    schedule, _ = load_schedule(config.schedule_path, config.conference_tz)
+    loaded = load_schedule(config.schedule_path, config.conference_tz)
+    schedule = loaded[0]
     start = parse_at(at, schedule.zone) or datetime.now(schedule.zone)
     clock = ScaledClock(start, speed)
     with SlackStandIn(user_zones={CONSOLE_USER: user_tz} if user_tz else None) as standin:
@@ -92,7 +93,7 @@ def run_console(config: Config, at: str | None, speed: float, user_tz: str | Non
                 "admin_user_ids": config.admin_user_ids | {CONSOLE_USER},  # you are the organiser here
             }
         )
-        bot = build_bot(console_config, clock=clock)
+        bot = build_bot(console_config, clock=clock, loaded=loaded)
         console = Console(bot, standin, out)
         bot.start_jobs()  # reminders and digests print as they fall due on the console's clock
         zone = getattr(schedule.zone, "key", schedule.zone)
