@@ -1,7 +1,8 @@
-"""HTTP mode: every Slack request at POST /slack/events, and GET /healthz.
+"""HTTP mode: every Slack request at POST /slack/events, GET /healthz and the agenda
+feeds at GET /calendar/TOKEN.ics; Socket Mode keeps /healthz and the feeds on $PORT.
 
-Served by waitress, a production WSGI server, in this one process so the scheduler
-that later versions add runs exactly once.
+Served by waitress, a production WSGI server, in this one process, so the reminder and
+digest jobs run exactly once per process.
 """
 
 from __future__ import annotations

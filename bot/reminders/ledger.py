@@ -1,4 +1,4 @@
-"""The reminder ledger in SQLite: one row per (user, session, due time).
+"""The reminder ledger in SQLite: one row per (user, session, session start).
 
 Rows are claimed atomically (BEGIN IMMEDIATE + UPDATE … RETURNING) so any number of bot
 processes sharing the file send each reminder once. A claim whose process stopped

@@ -30,7 +30,7 @@ def _m003_reminders(db: sqlite_utils.Database) -> None:
             "user_id": str,
             "session_id": str,
             "due_at": str,  # UTC ISO 8601: sorts as it compares
-            "status": str,  # planned, claimed, sent, failed, missed, cancelled
+            "status": str,  # planned, claimed, sent, uncertain, failed, missed, cancelled
             "claimed_by": str,
             "claimed_at": str,
             "attempts": int,
