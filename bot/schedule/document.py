@@ -7,6 +7,9 @@ quotes too), table rows (with their header cells) and HTML blocks (`<h4>`, `<str
 `<a>`, `<br>` are kept, the rest of the markup goes). Each source line of a block is
 one `Line`, so a talk written over three lines of one list item stays three lines.
 Pure: text in, blocks out.
+
+Longer than most modules on purpose: the Markdown tree, HTML blocks and tables all become
+the same blocks of lines here, so the reader never meets a format's markup.
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ and `end` attributes (wafer) spans those instants, whatever its `date` says: the
 is on the calendar day that puts it inside them. Otherwise the day runs from the
 conference's `<day_change>` (frab's "the night belongs to the day before"): a time
 earlier than `day_change` is on the calendar day after the day's `date`.
+
+Longer than most modules on purpose: the whole of reading one format, in one place.
 """
 
 from __future__ import annotations

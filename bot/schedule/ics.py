@@ -6,6 +6,10 @@ name (TZID=, an IANA name even without a VTIMEZONE block), else --tz/CONFERENCE_
 else UTC. Speakers are the ATTENDEEs' names (or the ORGANIZER's), else a labelled
 line or list in DESCRIPTION (`Speaker: …`, `von: …`, `Intervenants :` then bullets),
 else the end of SUMMARY (`Title - Name, Name` as pretalx writes it).
+
+Longer than most modules on purpose: iCalendar exports differ in every field (zones,
+speakers in ATTENDEE, ORGANIZER, DESCRIPTION or SUMMARY, folded and mis-encoded lines), and
+the whole of reading one format is easier to check in one place.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ The post is parsed as Markdown (`document.py`), talks are found by evidence
 zone, its speakers, its id. What cannot be a session is said, never guessed: a talk
 with no time is a warning; a booth, a party or an "All Day" is a warning; an unreadable
 time or a wrong weekday is an error at its line.
+
+Longer than most modules on purpose: drafts become sessions here, with all the rules that
+keep a session honest (ends, zones, duplicates, speakers) side by side.
 """
 
 from __future__ import annotations

@@ -15,6 +15,10 @@ The evidence, element by element:
 
 `read_talks` walks the blocks once and returns drafts; `markdown.py` turns them into
 sessions. Pure: blocks in, drafts out.
+
+Longer than most modules on purpose: it is one walk over the blocks holding the state of
+the talk being read (open draft, pending heading, day, track); split, that state would be
+passed around everywhere. The line-level evidence it asks about is in `evidence.py`.
 """
 
 from __future__ import annotations
@@ -27,34 +31,37 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .clocks import When, find_dates, find_when
-from .document import Block, Line, Span
+from .document import Block, Line
+from .evidence import (
+    EDGE,
+    GENERIC_LINK,
+    HANDLE,
+    after_is_detail,
+    agenda_entry,
+    cell_with_role,
+    column_roles,
+    first_title_cell,
+    header_zone,
+    heading_title,
+    labelled_field,
+    only_label,
+    only_people,
+    sentence_between,
+    starts_with_title,
+    title_in_line,
+    title_line,
+    title_spans,
+    when_fields,
+    without,
+    wrapped_prose,
+)
 from .problems import LineError, Problem
 from .speakers import looks_like_name
 from .timelines import DateParts
 
 # Links that go with a talk rather than name one.
-_GENERIC_LINK = re.compile(
-    r"^(?:@.*|\S*@|(?:see|watch|register|sign up|read|click|slides?|video|recording|full|here|link|details|"
-    r"session|more|info|download|instructions|calendar|youtube|sched)\b(?:\W+\w+){0,3}\W*|"
-    r".*information here|this blog post|link)$",
-    re.IGNORECASE,
-)
-_FIELD = re.compile(r"^\W{0,3}(?P<label>[A-Za-z][A-Za-z &/]{0,24}?)\s*:\s*(?P<value>.*)$")
-_FIELDS = {
-    "when": "when", "date": "when", "time": "when", "datetime": "when", "date & time": "when",
-    "date/time": "when", "date and time": "when", "day": "when", "dates": "when", "times": "when",
-    "speaker": "speakers", "speakers": "speakers", "presenter": "speakers", "presenters": "speakers",
-    "by": "speakers", "host": "speakers", "hosts": "speakers", "moderator": "speakers", "panelists": "speakers",
-    "where": "room", "location": "room", "room": "room", "venue": "room", "place": "room",
-    "abstract": "abstract", "description": "abstract", "summary": "abstract",
-    "track": "track",
-}  # fmt: skip
-_QUOTED = re.compile(r"[\"“](?P<text>[^\"”]{3,150})[\"”]")
 _DAY_NUMBER = re.compile(r"\bday\s+(?P<n>\d{1,2})\b", re.IGNORECASE)
-_EDGE = " \t-–—:|•·,@/()[]*_>"
-_HANDLE = re.compile(r"\s*\(@[\w.]+\)")
 _SPEAKERS_LINE = re.compile(r"^(?:[-–—]\s*|by\s+)(?P<names>.+)$", re.IGNORECASE)
-_BYLINE = re.compile(r"^(?:authors?|note|update|edit|posted|written)\b\s*:", re.IGNORECASE)
 _PROSE_LEAD = re.compile(r"^(?P<lead>.{3,200}?)\s+will\s", re.IGNORECASE)
 
 
@@ -183,7 +190,7 @@ class _Reader:
         self.close()
         when = self.when_in(line.text)
         if when is not None and when.start is not None and self.is_day_only(line, when) is False:
-            title, url, _ = _title_in_line(line, when, heading=True)
+            title, url, _ = title_in_line(line, when, heading=True)
             if title:
                 draft = self.start(Draft(title, line.number, url))
                 self.attach_when(draft, when, line.number)
@@ -191,7 +198,7 @@ class _Reader:
         if self.read_day_line(line, heading=True):
             self.section = None
             return
-        title, url = _heading_title(line)
+        title, url = heading_title(line)
         self.section = _Section(title, url, line.number, self.track) if title else None
         if block.level <= 2:
             self.track = title or None
@@ -209,14 +216,14 @@ class _Reader:
                 self.day = self.numbered_days[int(number.group("n"))]
                 return True
             return False
-        rest = _without(line.text, [(d.start, d.end) for d in dates])
-        rest = _without(rest, [s.span() for s in _DAY_NUMBER.finditer(rest)])
+        rest = without(line.text, [(d.start, d.end) for d in dates])
+        rest = without(rest, [s.span() for s in _DAY_NUMBER.finditer(rest)])
         for link in line.links():
-            if _GENERIC_LINK.match(link.text):
+            if GENERIC_LINK.match(link.text):
                 rest = rest.replace(link.text, " ")
-        if not heading and len(rest.strip(_EDGE + " .!")) > 20:
+        if not heading and len(rest.strip(EDGE + " .!")) > 20:
             return False
-        if heading and len(rest.strip(_EDGE)) > 40:
+        if heading and len(rest.strip(EDGE)) > 40:
             return False
         day = self.resolve_day(dates[0].parts, line.number)
         if day is not None:
@@ -231,7 +238,7 @@ class _Reader:
     def read_row(self, block: Block) -> None:
         self.close()
         self.section = None
-        roles = _column_roles(block.header)
+        roles = column_roles(block.header)
         cells = list(block.cells)
         time_text = " ".join(cells[i].text for i, role in roles.items() if role == "when" and i < len(cells))
         when = find_when(time_text) if time_text else None
@@ -242,24 +249,24 @@ class _Reader:
                     break
         if when is None or (when.start is None and not when.all_day):
             return
-        title_cell = _cell_with_role(cells, roles, "title") or _first_title_cell(cells, when)
+        title_cell = cell_with_role(cells, roles, "title") or first_title_cell(cells, when)
         if title_cell is None or not title_cell.text.strip():
             return
-        links = [s for s in title_cell.links() if not _GENERIC_LINK.match(s.text)]
+        links = [s for s in title_cell.links() if not GENERIC_LINK.match(s.text)]
         title = links[0].text if len(links) == 1 and len(links[0].text) >= len(title_cell.text) - 2 else title_cell.text
         url = links[0].url if links else None
         if url is None:
-            link_cell = _cell_with_role(cells, roles, "link")
+            link_cell = cell_with_role(cells, roles, "link")
             url = link_cell.links()[0].url if link_cell is not None and link_cell.links() else None
         draft = self.start(Draft(title.strip(), block.line, url))
-        zone = _header_zone(block.header)
+        zone = header_zone(block.header)
         if zone and when.zone is None:
-            when = When(**{**_fields(when), "zone": zone})
+            when = When(**{**when_fields(when), "zone": zone})
         self.attach_when(draft, when, block.line)
-        speakers = _cell_with_role(cells, roles, "speakers")
+        speakers = cell_with_role(cells, roles, "speakers")
         if speakers is not None and speakers.text.strip():
             draft.speakers_text, draft.names_list = speakers.text, True
-        room = _cell_with_role(cells, roles, "room")
+        room = cell_with_role(cells, roles, "room")
         if room is not None and room.text.strip():
             draft.room = room.text.strip()
         self.close()
@@ -284,14 +291,14 @@ class _Reader:
             and draft.title
             and not draft.weak
             and not draft.speaker_names
-            and _only_people(line)
+            and only_people(line)
             and _room_at_most(draft)
         ):
             if draft.abstract:  # `*Ballroom A*` above the people: the room
                 draft.room = draft.room or draft.abstract.pop().text
             draft.speaker_names = tuple(s.text.strip() for s in line.links())  # `**[Ada](u) & [Bob](u)**`
             return
-        label = _field(line)
+        label = labelled_field(line)
         if label is not None:
             self.read_field(line, *label)
             return
@@ -302,11 +309,11 @@ class _Reader:
         elif self.read_day_line(line):
             self.section = None
             return
-        title = _title_line(line, block, position)
-        if title is not None and _wrapped_prose(block, position):
+        title = title_line(line, block, position)
+        if title is not None and wrapped_prose(block, position):
             title = None
         if title is None and draft is not None and same_block and draft.weak and draft.when is not None:
-            link = next((s for s in _title_spans(line) if s.kind == "link"), None)
+            link = next((s for s in title_spans(line) if s.kind == "link"), None)
             if link is not None:
                 # `**1:00 pm**: Alex Leong will give a hands-on workshop on [Title](url)`
                 draft.prose_lead = " ".join([draft.title, line.text[: link.start]])
@@ -352,17 +359,17 @@ class _Reader:
     def read_timed_line(self, block: Block, position: int, line: Line, when: When) -> bool:
         """A line with a time: its own talk, the time of the open one, or prose."""
         text = line.text
-        before = text[: when.span[0]].strip(_EDGE)
-        after = text[when.span[1] :].strip(_EDGE)
+        before = text[: when.span[0]].strip(EDGE)
+        after = text[when.span[1] :].strip(EDGE)
         draft = self.open
         same_block = draft is not None and draft.block == self.block_index
-        title, url, rest = _title_in_line(line, when)
-        entry = _agenda_entry(line, when)
+        title, url, rest = title_in_line(line, when)
+        entry = agenda_entry(line, when)
         if entry is not None:
             title, url, people = entry
-        at_start = not before or before == title or _only_label(before)
-        structured = at_start or not after or _starts_with_title(line) or _after_is_detail(text, when)
-        if structured and not at_start and _sentence_between(line, when):
+        at_start = not before or before == title or only_label(before)
+        structured = at_start or not after or starts_with_title(line) or after_is_detail(text, when)
+        if structured and not at_start and sentence_between(line, when):
             structured = False  # `**Submissions close** on Friday, March 8 at 11:59pm`
         if not structured:
             return False  # a time in the middle of a sentence
@@ -447,17 +454,17 @@ class _Reader:
             return False
         folded_title = draft.title.casefold()
         if folded_title and text.casefold().startswith(folded_title) and len(text) > len(draft.title) + 3:
-            rest = text[len(draft.title) :].strip(_EDGE)
+            rest = text[len(draft.title) :].strip(EDGE)
             draft.speakers_text = draft.speakers_text or rest
             return True
-        people = [s.text for s in line.links() if looks_like_name(_HANDLE.sub("", s.text).strip())]
+        people = [s.text for s in line.links() if looks_like_name(HANDLE.sub("", s.text).strip())]
         if people and len(people) >= len(line.links()) and len(people) * 4 >= len(text.split()) // 3:
             draft.speaker_names = draft.speaker_names or tuple(people)
             return True
         dashed = _SPEAKERS_LINE.match(text)
         if dashed and not draft.speakers_text:
             rest = [dashed.group("names")] + [later.text for later in block.lines[position + 1 :]]
-            draft.speakers_text = _HANDLE.sub("", " ".join(rest))
+            draft.speakers_text = HANDLE.sub("", " ".join(rest))
             self.skip_block = self.block_index
             return True
         if (
@@ -479,111 +486,6 @@ class _Reader:
                 return
 
 
-# -- line-level evidence ------------------------------------------------------------------
-
-
-def _field(line: Line) -> tuple[str, str, Line, str] | None:
-    """`**When:** …`, `DATE: …`, `- **Time:** …`: a labelled field."""
-    found = _FIELD.match(line.text)
-    if not found:
-        return None
-    label = " ".join(found.group("label").lower().split())
-    kind = _FIELDS.get(label)
-    if kind is None:
-        return None
-    offset = found.start("value")
-    value_line = Line(
-        line.number,
-        found.group("value"),
-        tuple(Span(s.kind, s.text, s.start - offset, s.end - offset, s.url) for s in line.spans if s.start >= offset),
-    )
-    return kind, found.group("value"), value_line, label
-
-
-def _only_label(text: str) -> bool:
-    return bool(re.fullmatch(r"[\w &/]{1,20}", text)) and text.split()[0].lower() in _FIELDS
-
-
-def _title_spans(line: Line, when: When | None = None) -> list[Span]:
-    spans = []
-    for span in line.spans:
-        if when is not None and span.start < when.span[1] and span.end > when.span[0]:
-            continue
-        if span.kind == "link" and _GENERIC_LINK.match(span.text):
-            continue
-        if (span.text.rstrip().endswith(":") and len(span.text) < 30) or _BYLINE.match(span.text):
-            continue  # a label such as **Note:**, a byline
-        spans.append(span)
-    return spans
-
-
-def _title_in_line(line: Line, when: When, heading: bool = False) -> tuple[str, str | None, str]:
-    """The title a timed line carries itself: a link, a bold run or a quoted name; for
-    a heading or a line that opens with its time, what follows the time. Also returns
-    the rest of the line after the time."""
-    text = line.text
-    after = text[when.span[1] :].lstrip(_EDGE).rstrip()  # a trailing comma may join the next line
-    spans = _title_spans(line, when)
-    links = [s for s in spans if s.kind == "link"]
-    strongs = [s for s in spans if s.kind == "strong"]
-    for span in links + strongs:
-        if span.start <= when.span[0] or not _is_prose(text[: span.start]):
-            url = span.url or next((s.url for s in links if s.start <= span.start < s.end), None)
-            return span.text, url, after
-    quoted = _QUOTED.search(text, when.span[1])
-    if quoted and when.span[0] <= 3:
-        return quoted.group("text").strip(), None, after
-    if heading:
-        rest = (text[: when.span[0]] + " " + text[when.span[1] :]).strip(_EDGE)
-        return rest, None, after
-    return "", None, after if len(after) <= 150 else ""
-
-
-def _agenda_entry(line: Line, when: When) -> tuple[str, str | None, tuple[str, ...]] | None:
-    """`09:15 ~ 09:45 am - [#sig-x](u): Topic by [Ada Lovelace](u) (Org)/[Bob](u)`: on a
-    line that opens with its time, the rest is the title, up to the people it links to."""
-    text = line.text
-    if text[: when.span[0]].strip(_EDGE):
-        return None
-    people = _people_run(line, when.span[1])
-    if not people:
-        return None
-    head = text[when.span[1] : people[0].start]
-    head = re.sub(r"(?:\bby|\bwith|[:–—,/-])\s*$", "", head.rstrip()).strip(_EDGE)
-    if not head or " will " in head:
-        return None
-    links = [s for s in line.links() if when.span[1] <= s.start < people[0].start]
-    url = links[0].url if len(links) == 1 else None
-    return head, url, tuple(span.text for span in people)
-
-
-def _people_run(line: Line, start: int) -> list[Span]:
-    """Links to people from `start` on, one after another: `[A](u) (Org)/[B](u)`, `[A](u) & [B](u)`;
-    links inside an affiliation's parentheses are not people."""
-    text = line.text
-    run: list[Span] = []
-    position = start
-    for span in line.links():
-        if span.start < position:
-            continue
-        name = span.text.strip()
-        if not _is_person(name):
-            if run:
-                break
-            continue
-        if not run and len(name.split()) == 1 and not re.search(r"\bby\s*$", text[: span.start]):
-            continue  # `[Helmfile](u) by [Ada](u)`: a one-word link opens a list of people only after "by"
-        if run and not re.fullmatch(r"\s*(?:/|,|&|and|,\s*and)\s*", text[position : span.start]):
-            break
-        run.append(span)
-        position = span.end
-        paren = re.match(r"\s*\(", text[position:])
-        if paren:
-            close = text.find(")", position)
-            position = close + 1 if close >= 0 else len(text)
-    return run
-
-
 def _room_at_most(draft: Draft) -> bool:
     """Nothing but a short room line has come under the talk yet."""
     if not draft.abstract:
@@ -592,177 +494,44 @@ def _room_at_most(draft: Draft) -> bool:
     return len(draft.abstract) == 1 and len(only) < 60 and not only.endswith((".", "!", "?"))
 
 
-def _is_person(text: str) -> bool:
-    return looks_like_name(text) and not _GENERIC_LINK.match(text)
-
-
-def _only_people(line: Line) -> bool:
-    """A line that is nothing but links to people, joined by `,` `&` `and`."""
-    links = line.links()
-    if not links or not all(_is_person(s.text.strip()) for s in links):
-        return False
-    rest = _without(line.text, [(s.start, s.end) for s in links])
-    return not re.sub(r"(?:,|&|\band\b|/)", " ", rest).strip(_EDGE + " .")
-
-
-def _is_prose(text: str) -> bool:
-    return len(text.split()) > 6
-
-
-def _starts_with_title(line: Line) -> bool:
-    spans = _title_spans(line)
-    return bool(spans) and spans[0].start <= 2
-
-
-def _sentence_between(line: Line, when: When) -> bool:
-    """Lower-case words between an opening title and its time make a sentence."""
-    spans = _title_spans(line, when)
-    if not spans or spans[0].start > 2 or spans[0].end > when.span[0]:
-        return False
-    between = line.text[spans[0].end : when.span[0]].strip(_EDGE)
-    return bool(re.match(r"[a-z]", between))
-
-
-def _after_is_detail(text: str, when: When) -> bool:
-    """`… | 4:15pm - 4:45pm EST`, `… // date @ time // Room`: details follow the time."""
-    after = text[when.span[1] :]
-    return bool(re.match(r"^\s*(?:\||//|$)", after))
-
-
-def _title_line(line: Line, block: Block, position: int) -> tuple[str, str | None] | None:
-    """A link or bold run that is the whole line, or opens a list item or a line that
-    goes on with ` - `/`|`/`(`: the name of a talk."""
-    spans = _title_spans(line)
-    if not spans:
-        return None
-    first = spans[0]
-    if first.start > 2:
-        return None
-    tail = line.text[first.end :].strip()
-    link = first if first.kind == "link" else next((s for s in line.links() if s.start <= first.start < s.end), None)
-    url = link.url if link is not None else None
-    if not tail.strip(" .:*_") or tail.startswith(("- ", "– ", "— ", "|", "(", "//")):
-        return first.text.strip(), url
-    return None
-
-
-def _wrapped_prose(block: Block, position: int) -> bool:
-    """A link alone on its source line in the middle of a wrapped sentence is no title:
-    "Join us for the day-long / [Summit](url) / pre-conference event."""
-    line = block.lines[position]
-    if not line.soft or position == 0:
-        return False
-    previous = block.lines[position - 1]
-    if find_when(previous.text) is not None or (_title_spans(previous)[:1] and _title_spans(previous)[0].start <= 2):
-        return False
-    following = block.lines[position + 1] if position + 1 < len(block.lines) else None
-    ends_open = previous.text[-1:].isalnum() or previous.text.endswith(",")
-    continues = following is not None and following.soft and following.text[:1].islower()
-    return ends_open or continues
-
-
-def _heading_title(line: Line) -> tuple[str, str | None]:
-    """A heading's talk name: its link when it has one (`## Contribfest: [Name](url)`)."""
-    links = [s for s in line.links() if not _GENERIC_LINK.match(s.text)]
-    if len(links) == 1:
-        return links[0].text, links[0].url
-    return line.text.strip(_EDGE), None
-
-
 def _line_extras(draft: Draft, line: Line, when: When, title: str) -> None:
     """Speakers, track and room written beside the title on its time line."""
     text = line.text
     title_at = text.find(title)
     title_end = title_at + len(title) if title_at >= 0 else 0
     if title_at > when.span[1]:
-        between = text[when.span[1] : title_at].strip(_EDGE + '"“”')
+        between = text[when.span[1] : title_at].strip(EDGE + '"“”')
         if between and len(between) <= 40:
             draft.track = between
-        rest = text[title_end:].strip(_EDGE)
+        rest = text[title_end:].strip(EDGE)
     elif title_end <= when.span[0]:
-        rest = text[title_end : when.span[0]].strip(_EDGE)
-        after = text[when.span[1] :].strip(_EDGE)
-        if after and not _GENERIC_LINK.match(after) and len(after) <= 60:
+        rest = text[title_end : when.span[0]].strip(EDGE)
+        after = text[when.span[1] :].strip(EDGE)
+        if after and not GENERIC_LINK.match(after) and len(after) <= 60:
             draft.room = after
     else:
         rest = ""
     if "//" in text[when.span[1] :]:
         draft.room = text[when.span[1] :].strip(" /") or None
-    if (rest and draft.url is not None) or (rest and text[:title_end].strip(_EDGE) == title):
-        lead = _HANDLE.sub("", rest)
+    if (rest and draft.url is not None) or (rest and text[:title_end].strip(EDGE) == title):
+        lead = HANDLE.sub("", rest)
         if len(lead) <= 200:
             draft.speakers_text = lead
     if title_at > 0 and not draft.speakers_text:
-        draft.prose_lead = text[when.span[1] : title_at].strip(_EDGE)
+        draft.prose_lead = text[when.span[1] : title_at].strip(EDGE)
 
 
 def _time_line_prefix(draft: Draft, text: str, when: When) -> None:
     """`*Name, Org | 13:35 - 14:00*`: speakers; `Track - Monday, …`: a track."""
     before = text[: when.span[0]]
     if "|" in before:
-        speakers = before.rsplit("|", 1)[0].strip(_EDGE)
+        speakers = before.rsplit("|", 1)[0].strip(EDGE)
         if speakers:
             draft.speakers_text = draft.speakers_text or speakers
     elif re.search(r"\s[-–—]\s*$", before) and when.date is not None:
-        track = before.strip(_EDGE)
+        track = before.strip(EDGE)
         if track and len(track) <= 80:
             draft.track = track
-
-
-def _without(text: str, spans: list[tuple[int, int]]) -> str:
-    chars = list(text)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
-
-
-# -- tables ---------------------------------------------------------------------------------
-
-_COLUMN_WORDS = {
-    "when": ("time", "when", "date", "hour", "slot", "day"),
-    "title": ("title", "session", "talk", "topic", "what", "event", "name"),
-    "speakers": ("speaker", "presenter", "who", "host", "by"),
-    "room": ("location", "room", "where", "venue", "place"),
-    "link": ("link", "url", "slides", "recording", "video"),
-}
-
-
-def _column_roles(header: tuple[str, ...]) -> dict[int, str]:
-    roles = {}
-    for index, heading in enumerate(header):
-        words = re.findall(r"[a-z]+", heading.lower())
-        for role, keys in _COLUMN_WORDS.items():
-            if any(word.startswith(key) for word in words for key in keys):
-                roles[index] = role
-                break
-    return roles
-
-
-def _cell_with_role(cells: list[Line], roles: dict[int, str], role: str) -> Line | None:
-    for index, cell_role in roles.items():
-        if cell_role == role and index < len(cells):
-            return cells[index]
-    return None
-
-
-def _first_title_cell(cells: list[Line], when: When) -> Line | None:
-    candidates = [cell for cell in cells if cell.text.strip() and find_when(cell.text) is None]
-    with_link = [cell for cell in candidates if _title_spans(cell)]
-    return (with_link or candidates or [None])[0]
-
-
-def _header_zone(header: tuple[str, ...]) -> str | None:
-    from .zones import is_zone_abbreviation
-
-    for heading in header:
-        found = re.search(r"\(([A-Z]{2,5})\)", heading)
-        if found and is_zone_abbreviation(found.group(1)):
-            return found.group(1)
-    return None
-
-
-def _fields(when: When) -> dict:
-    return {name: getattr(when, name) for name in When.__slots__}
 
 
 def read_talks(blocks: list[Block], resolve: DayResolver, path: str, errors: list[Problem]) -> list[Draft]:

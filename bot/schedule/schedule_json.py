@@ -7,6 +7,8 @@ An event's `date` is ISO 8601 with a UTC offset, so its instant holds whatever z
 schedule is shown in; the venue zone is the conference's `time_zone_name`, else
 --tz/CONFERENCE_TZ, else UTC with a warning. An event that cannot be read (no title, no
 date, a bad duration) is a warning naming its line, never a guessed session.
+
+Longer than most modules on purpose: the whole of reading one format, in one place.
 """
 
 from __future__ import annotations
