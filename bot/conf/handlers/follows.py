@@ -13,11 +13,19 @@ if TYPE_CHECKING:
     from bot.conf.service import ConfService
 
 
-@subcommand("follow")
-def follow(conf: ConfService, user_id: str, command: Command) -> Reply:
+def _what_to_follow(conf: ConfService, command: Command, what: str) -> tuple[str, str] | Reply:
+    """(kind, value) from `track NAME`, `speaker NAME` or words; else the reply asking for it."""
     parsed = agenda.parse_follow(command.argument)
     if parsed is None:
-        return conf.needs(command, "a track, a speaker or words", "/conf follow track security")
+        return conf.needs(command, what, f"/conf {command.name} track security")
+    return parsed
+
+
+@subcommand("follow")
+def follow(conf: ConfService, user_id: str, command: Command) -> Reply:
+    parsed = _what_to_follow(conf, command, "a track, a speaker or words")
+    if isinstance(parsed, Reply):
+        return parsed
     kind, value = parsed
     if kind == "text" and len(value) < 3:
         return conf.needs(command, "a word of three letters or more", "/conf follow tetragon")
@@ -47,9 +55,9 @@ def follow(conf: ConfService, user_id: str, command: Command) -> Reply:
 
 @subcommand("unfollow")
 def unfollow(conf: ConfService, user_id: str, command: Command) -> Reply:
-    parsed = agenda.parse_follow(command.argument)
-    if parsed is None:
-        return conf.needs(command, "what you follow", "/conf unfollow track security")
+    parsed = _what_to_follow(conf, command, "what you follow")
+    if isinstance(parsed, Reply):
+        return parsed
     kind, value = parsed
     if not conf.store.unfollow(user_id, kind, value):
         return notice(f"You do not follow “{escape(value)}”.", command_text=command.text, detail="See `/conf follows`.")
