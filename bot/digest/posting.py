@@ -21,7 +21,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.clock import Clock
 from bot.digest.building import DIGEST_EVENT, build_digest, first_session_start
 from bot.schedule.current import CurrentSchedule
-from bot.store.database import Store, stamp
+from bot.store.database import Store
+from bot.store.digests import DigestRecords
+from bot.store.notices import Notices
 from bot.views.blocks import Reply, escape
 from bot.webapi.direct import DirectMessages
 from bot.webapi.errors import error_code
@@ -120,43 +122,14 @@ class DigestPoster:
             return "skipped: the day's first session had already started"
         return self._post(day, channel)
 
+    @property
+    def records(self) -> DigestRecords:
+        return DigestRecords(self.store)
+
     def _claim(self, day: date, retry_failed: bool = False) -> str:
         """'new' or 'recover' (ours now; recover means check the channel first), 'busy'
         (a live process has it), 'done'. `retry_failed` takes a failed day back."""
-        now = self.clock.now()
-        with self.store.immediate() as connection:
-            row = connection.execute(
-                "SELECT status, claimed_by FROM digests WHERE day = ?", [day.isoformat()]
-            ).fetchone()
-            if row is None:
-                connection.execute(
-                    "INSERT INTO digests (day, status, claimed_by, claimed_at) VALUES (?, 'claimed', ?, ?)",
-                    [day.isoformat(), self.worker, stamp(now)],
-                )
-                outcome = "new"
-            elif row[0] == "failed" and retry_failed:
-                connection.execute(
-                    "UPDATE digests SET status = 'claimed', claimed_by = ?, claimed_at = ?, error = NULL WHERE day = ?",
-                    [self.worker, stamp(now), day.isoformat()],
-                )
-                outcome = "new"
-            elif row[0] != "claimed":
-                outcome = "done"
-            elif row[1] == self.worker:
-                outcome = "recover"
-            else:
-                alive = connection.execute(
-                    "SELECT 1 FROM workers WHERE id = ? AND heartbeat_at >= ?", [row[1], stamp(now - self.lease)]
-                ).fetchone()
-                if alive:
-                    outcome = "busy"
-                else:
-                    connection.execute(
-                        "UPDATE digests SET claimed_by = ?, claimed_at = ? WHERE day = ?",
-                        [self.worker, stamp(now), day.isoformat()],
-                    )
-                    outcome = "recover"
-        return outcome
+        return self.records.claim(day, self.worker, self.clock.now(), self.lease, retry_failed)
 
     def _already_posted(self, day: date, channel: str) -> bool | None:
         """Whether the channel holds the day's digest; None when the check failed."""
@@ -212,30 +185,16 @@ class DigestPoster:
         return f"posted to <#{channel}> ({len(digest.messages)} message{'s' if len(digest.messages) != 1 else ''})"
 
     def _finish(self, day: date, status: str, **fields: str | None) -> None:
-        with self.store.db.conn:
-            self.store.db.execute(
-                "UPDATE digests SET status = ?, channel = ?, ts = ?, error = ? WHERE day = ?",
-                [status, fields.get("channel"), fields.get("ts"), fields.get("error"), day.isoformat()],
-            )
+        self.records.finish(day, status, **fields)
 
     def _release(self, day: date) -> None:
-        with self.store.db.conn:
-            self.store.db.execute(
-                "DELETE FROM digests WHERE day = ? AND status = 'claimed' AND claimed_by = ?",
-                [day.isoformat(), self.worker],
-            )
+        self.records.release(day, self.worker)
 
     def _row(self, day: date) -> dict:
-        row = self.store.db.execute("SELECT status, channel FROM digests WHERE day = ?", [day.isoformat()]).fetchone()
-        return {"status": row[0], "channel": row[1]} if row else {"status": "unknown", "channel": None}
+        return self.records.row(day)
 
     def _tell_admins(self, channel: str, code: str) -> None:
-        with self.store.db.conn:
-            first = self.store.db.execute(
-                "INSERT OR IGNORE INTO notices (user_id, session_id, kind, detail, sent_at) VALUES (?, ?, ?, ?, ?)",
-                ["admins", "", "digest_error", f"{channel}:{code}", stamp(self.clock.now())],
-            ).rowcount
-        if not first:
+        if not Notices(self.store).first("admins", "", "digest_error", f"{channel}:{code}", self.clock.now()):
             return  # told once already
         how = (
             f"I could not post the daily digest to <#{escape(channel)}>: `{escape(code)}`. "

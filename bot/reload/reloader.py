@@ -26,6 +26,7 @@ from bot.schedule import ScheduleError, load_schedule
 from bot.schedule.current import CurrentSchedule
 from bot.schedule.model import Session
 from bot.store.database import Store, stamp
+from bot.store.notices import Notices
 from bot.views.blocks import Reply, ZoneLookup, change_reply, escape
 from bot.webapi.direct import DirectMessages
 from bot.webapi.errors import error_code
@@ -133,19 +134,10 @@ class Reloader:
         return sent
 
     def _first_notice(self, user_id: str, session_id: str, kind: str, detail: str) -> bool:
-        with self.store.db.conn:
-            cursor = self.store.db.execute(
-                "INSERT OR IGNORE INTO notices (user_id, session_id, kind, detail, sent_at) VALUES (?, ?, ?, ?, ?)",
-                [user_id, session_id, kind, detail, stamp(self.clock.now())],
-            )
-        return cursor.rowcount == 1
+        return Notices(self.store).first(user_id, session_id, kind, detail, self.clock.now())
 
     def _forget_notice(self, user_id: str, session_id: str, kind: str, detail: str) -> None:
-        with self.store.db.conn:
-            self.store.db.execute(
-                "DELETE FROM notices WHERE user_id = ? AND session_id = ? AND kind = ? AND detail = ?",
-                [user_id, session_id, kind, detail],
-            )
+        Notices(self.store).forget(user_id, session_id, kind, detail)
 
     def _tell_admins(self, problems) -> None:
         listing = "\n".join(str(p) for p in problems[:20])
