@@ -47,6 +47,11 @@ _ZONE_AFTER = re.compile(r"\s*\(?(?P<zone>[A-Z]{2,5})\)?(?![\w])")
 _LOCAL_TIME = re.compile(r"\s*\((?:local|venue)(?: time)?\)", re.IGNORECASE)
 _ALL_DAY = re.compile(r"\ball[- ]day\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_SHORT_NAMES = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun"
+_DATE_HINT = re.compile(
+    rf"(?i)\b(?:{_SHORT_NAMES})[a-z]*\.?,?\s+(?:the\s+)?\d|\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_SHORT_NAMES})"
+    r"|\d-\d\d-\d|\d/\d"
+)
 # Cheap evidence checked before the full patterns, which are slow to try at every position.
 _WORD = re.compile(r"[a-z]+")
 _MONTH_WORDS = frozenset(MONTHS)
@@ -81,8 +86,8 @@ class Found:
 
 def find_dates(text: str) -> tuple[Found, ...]:
     """Every date in `text`, in order."""
-    if not _DIGIT.search(text):
-        return ()  # every date people write has a day number
+    if not _DATE_HINT.search(text):
+        return ()  # every date people write has a day number beside a month or weekday, or digits only
     text = text.translate(_ASCII_LOWER)
     words = set(_WORD.findall(text))
     found = []

@@ -43,6 +43,7 @@ _HTML_RUN = re.compile(  # groups: 1 href, 2 link text, 3 tag, 4 bold text
 _UNTIDY = re.compile(r"^\s|\s\s|[^\S ]|\s$")
 _HTML_LIST_OPEN = re.compile(r"<li\b", re.IGNORECASE)
 _HTML_LIST_CLOSE = re.compile(r"</[uo]l>", re.IGNORECASE)
+_LINK_HEADING = re.compile(r"^#{1,6}[ \t]+\[(?P<text>[^\\`*_\[\]<>&~\n]+)\]\((?P<url>[^\s()<>\\]*)\)[ \t]*$")
 _INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>&~]")  # anything the inline parser would act on
 _HTML_SPAN_LIMIT = 4000  # longer HTML lines are read as plain text: the span pattern rescans them
 _HTML_TAG = re.compile(r"<[^>]+>")
@@ -321,6 +322,8 @@ def _block(node, context: dict, line_of, blocks: list[Block]) -> None:
     if name == "paragraph":
         plain = _plain_paragraph(node, context, line_of)
         blocks.extend(plain if plain is not None else _paragraph(node.children, context, line_of))
+    elif name == "heading" and (plain := _plain_link_heading(node, line_of)) is not None:
+        blocks.append(Block("heading", first, (plain,), level=int(node.meta.get("level", 1))))
     elif name in ("heading", "lheading"):
         lines = _inline_lines(node.children, first, line_of)
         if lines:
@@ -344,6 +347,19 @@ def _block(node, context: dict, line_of, blocks: list[Block]) -> None:
         blocks.extend(_code_block(node.meta.get("content", ""), first, context))
     elif name != "fence":
         _walk_blocks(node.children, context, line_of, blocks)
+
+
+def _plain_link_heading(node, line_of: _Lines) -> Line | None:
+    """`### [Title](url)` with no other markup, read from its source line: the same line
+    the tree gives, without walking it (the common shape of a talk-list post)."""
+    if not node.srcmap:
+        return None
+    raw = line_of.raw[node.srcmap[0] : node.srcmap[1]].decode("utf-8", "replace")
+    found = _LINK_HEADING.match(raw)
+    if found is None:
+        return None
+    text = " ".join(found.group("text").split())
+    return Line(line_of(node.srcmap[0]), text, (Span("link", text, 0, len(text), found.group("url")),))
 
 
 def _plain_paragraph(node, context: dict, line_of: _Lines) -> list[Block] | None:

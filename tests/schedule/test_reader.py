@@ -320,3 +320,19 @@ def test_29_february_in_a_december_post_is_next_year():
 def test_a_weekday_before_an_hour_range_is_not_a_date():
     when = find_when("Monday 10 - 11 am")
     assert (when.date, f"{when.start:%H:%M}", f"{when.end:%H:%M}") == (None, "10:00", "11:00")
+
+
+def test_the_fast_paths_read_the_same_blocks_as_the_tree(monkeypatch):
+    """Plain paragraphs and `### [Title](url)` headings are read from their source lines;
+    every reference post must give the same blocks as walking the parser's tree."""
+    from bot.schedule import document
+    from tests.conftest import SCHEDULES, shared_file
+
+    shared_file("seed/kubecon-na-2022.md")  # skips when ../shared is absent
+    posts = sorted(SCHEDULES.glob("*/*.md"))
+    fast = [document.parse_blocks(p.read_text(encoding="utf-8")) for p in posts]
+    monkeypatch.setattr(document, "_plain_paragraph", lambda *args: None)
+    monkeypatch.setattr(document, "_plain_link_heading", lambda *args: None)
+    slow = [document.parse_blocks(p.read_text(encoding="utf-8")) for p in posts]
+    assert len(posts) > 20
+    assert fast == slow
