@@ -48,10 +48,24 @@ _LOCAL_TIME = re.compile(r"\s*\((?:local|venue)(?: time)?\)", re.IGNORECASE)
 _ALL_DAY = re.compile(r"\ball[- ]day\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _SHORT_NAMES = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun"
-_DATE_HINT = re.compile(
-    rf"(?i)\b(?:{_SHORT_NAMES})[a-z]*\.?,?\s+(?:the\s+)?\d|\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_SHORT_NAMES})"
-    r"|\d-\d\d-\d|\d/\d"
-)
+_DIGITS = re.compile(r"\d+")
+_NAME_BEFORE = re.compile(rf"\b(?:{_SHORT_NAMES})[a-z]*\.?,?\s+(?:the\s+)?$")
+_NAME_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_SHORT_NAMES})")
+
+
+def _could_be_date(text: str) -> bool:
+    """A day number beside a month or weekday name, or digits joined by - or /: every date
+    people write. Checked around each number only, which is far cheaper than the patterns."""
+    for number in _DIGITS.finditer(text):
+        start, end = number.span()
+        after = text[end : end + 16].lower()
+        if after[:1] in ("-", "/") and after[1:2].isdigit():
+            return True
+        if _NAME_AFTER.match(after) or _NAME_BEFORE.search(text[max(0, start - 16) : start].lower()):
+            return True
+    return False
+
+
 # Cheap evidence checked before the full patterns, which are slow to try at every position.
 _WORD = re.compile(r"[a-z]+")
 _MONTH_WORDS = frozenset(MONTHS)
@@ -86,7 +100,7 @@ class Found:
 
 def find_dates(text: str) -> tuple[Found, ...]:
     """Every date in `text`, in order."""
-    if not _DATE_HINT.search(text):
+    if not _could_be_date(text):
         return ()  # every date people write has a day number beside a month or weekday, or digits only
     text = text.translate(_ASCII_LOWER)
     words = set(_WORD.findall(text))
