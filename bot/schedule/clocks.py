@@ -38,7 +38,10 @@ _WEEKDAY_DAY = re.compile(
 # Dates are matched in a lower-cased copy (same length, so positions hold): faster than IGNORECASE.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
-_CLOCK = r"(?P<{p}h>\d{{1,2}})(?:(?P<{p}sep>[:.h])(?P<{p}m>\d\d))?\s?(?P<{p}ap>[aApP]\.?[mM]\.?(?![a-z]))?"
+_CLOCK = (
+    r"(?P<{p}h>\d{{1,2}})(?:(?P<{p}sep>[:.h])(?P<{p}m>\d\d)|(?P<{p}hour>h)(?![a-z]))?"
+    r"\s?(?P<{p}ap>[aApP]\.?[mM]\.?(?![a-z]))?"
+)
 _RANGE_MARK = r"\s*(?:--|-|–|—|~|\bto\b|\buntil\b|\btill\b)\s*"
 _TIME = re.compile(
     r"(?<![A-Za-z0-9:./-])" + _CLOCK.format(p="s") + rf"(?:{_RANGE_MARK}" + _CLOCK.format(p="e") + r")?(?![\d/a-z]|:\d)"
@@ -71,7 +74,7 @@ _WORD = re.compile(r"[a-z]+")
 _MONTH_WORDS = frozenset(MONTHS)
 _WEEKDAY_WORDS = frozenset(WEEKDAYS)
 _NUMERIC_DATE = re.compile(r"\d-\d\d-\d|\d/\d")
-_CLOCK_HINT = re.compile(r"\d[:.h]\d\d|\d\s?[aApP]\.?[mM]")
+_CLOCK_HINT = re.compile(r"\d[:.h]\d\d|\d\s?[aApP]\.?[mM]|\dh\s*(?:-|–|—|to)\s*\d")
 _EXTRA_ZONES = {"IST"}  # the venue's own zone decides what these mean
 
 
@@ -196,8 +199,8 @@ def _zone_after(text: str, position: int) -> tuple[str | None, int]:
 def _read_clock(match: re.Match) -> tuple[time, time | None, bool, str | None] | None:
     """The clock(s) a match holds, None when it is no time at all (`10-12`, `2021`)."""
     has_end = match.group("eh") is not None
-    start_marked = match.group("sm") is not None or match.group("sap") is not None
-    end_marked = has_end and (match.group("em") is not None or match.group("eap") is not None)
+    start_marked = any(match.group(g) is not None for g in ("sm", "sap", "shour"))  # `10h` is a time too
+    end_marked = has_end and any(match.group(g) is not None for g in ("em", "eap", "ehour"))
     if not (start_marked or end_marked):
         return None
     if has_end and not end_marked:
@@ -206,16 +209,21 @@ def _read_clock(match: re.Match) -> tuple[time, time | None, bool, str | None] |
         return None  # "Kubernetes 1.29 - 1.30": versions, not a night-time range
     if not has_end and match.group("ssep") == ".":
         return None  # "1.10" alone is a version, not a time
-    if not has_end and match.group("ssep") == "h" and not match.group("sm"):
-        return None
+    if not has_end and match.group("shour"):
+        return None  # "a 2h workshop" is a length; "10h" counts only in a range
     try:
         if not has_end:
-            h, m, ap = read_clock(match.group("sh"), match.group("sm"), match.group("sap"))
+            h, m, ap = read_clock(match.group("sh"), _minutes(match, "s"), match.group("sap"))
             return time(to_24h(h, ap), m), None, False, None
         start, end, overnight = _range(match)
         return start, end, overnight, None
     except ValueError as problem:
         return time(0), None, False, str(problem)
+
+
+def _minutes(match: re.Match, end: str) -> str | None:
+    """The minutes written, `00` for an hour written `10h`."""
+    return match.group(f"{end}m") or ("00" if match.group(f"{end}hour") else None)
 
 
 def _version_like(match: re.Match) -> bool:
@@ -227,8 +235,8 @@ def _version_like(match: re.Match) -> bool:
 def _range(found: re.Match) -> tuple[time, time, bool]:
     """Both ends of a range; one am/pm covers both unless that would reverse them
     (`11:45--12:15 PM` crosses noon)."""
-    sh, sm, sap = _bare_clock(found.group("sh"), found.group("sm"), found.group("sap"))
-    eh, em, eap = read_clock(found.group("eh"), found.group("em"), found.group("eap"))
+    sh, sm, sap = _bare_clock(found.group("sh"), _minutes(found, "s"), found.group("sap"))
+    eh, em, eap = read_clock(found.group("eh"), _minutes(found, "e"), found.group("eap"))
     opposite = {"a": "p", "p": "a"}
     if eap == "a" and eh == 12 and not sap and 1 <= sh <= 11:
         eap = "p"  # `11:00 ~ 12:30 am`: noon, the usual slip of 12 o'clock's am/pm

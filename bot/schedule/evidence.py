@@ -224,7 +224,7 @@ def without(text: str, spans: list[tuple[int, int]]) -> str:
 # -- tables ---------------------------------------------------------------------------------
 
 COLUMN_WORDS = {
-    "when": ("time", "when", "date", "hour", "slot", "day"),
+    "when": ("time", "when", "date", "hour", "slot", "day", "start", "begin", "end", "until"),
     "title": ("title", "session", "talk", "topic", "what", "event", "name"),
     "speakers": ("speaker", "presenter", "who", "host", "by"),
     "room": ("location", "room", "where", "venue", "place"),

@@ -240,7 +240,10 @@ class _Reader:
         self.section = None
         roles = column_roles(block.header)
         cells = list(block.cells)
-        time_text = " ".join(cells[i].text for i, role in roles.items() if role == "when" and i < len(cells))
+        # `| Start | End |` columns read as one range; `| Date | Time |` as a date and a time.
+        when_cells = [cells[i].text.strip() for i, role in roles.items() if role == "when" and i < len(cells)]
+        clocks_only = len(when_cells) == 2 and all(_BARE_CLOCK.fullmatch(text) for text in when_cells)
+        time_text = " - ".join(when_cells) if clocks_only else " ".join(when_cells)
         when = find_when(time_text) if time_text else None
         if when is None:
             for cell in cells:
@@ -532,6 +535,9 @@ def _time_line_prefix(draft: Draft, text: str, when: When) -> None:
         track = before.strip(EDGE)
         if track and len(track) <= 80:
             draft.track = track
+
+
+_BARE_CLOCK = re.compile(r"\d{1,2}(?:[:.h]\d\d)?\s*(?:[aApP]\.?[mM]\.?)?")
 
 
 def read_talks(blocks: list[Block], resolve: DayResolver, path: str, errors: list[Problem]) -> list[Draft]:

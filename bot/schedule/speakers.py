@@ -42,6 +42,7 @@ _NOT_NAME_WORDS = {
 _NAME_WORD = re.compile(r"^[^\W\d_][\w.'’\-]*$")
 _TITLE_MARKS = re.compile(r"[:?!\"“”()\[\]|/+#@]|\d")
 _SEPARATOR = re.compile(r"(?:\s+|`)?[-–—]\s+")
+_TRAILING_PARENS = re.compile(r"^(?P<title>.*\w.*?)\s*\((?P<names>[^()]+)\)$")
 _ITEM_SPLIT = re.compile(r"\s*(,|&|;)\s*")
 
 
@@ -154,6 +155,12 @@ def split_title(text: str, known_people: Collection[str] = ()) -> tuple[str, tup
         speakers = parse_speakers(text[separator.end() :], known)
         if title and speakers and _credible(speakers, known):
             return title, speakers
+    # `Scaling Widgets (Ada Lovelace, Acme & Bob Smith, Initech)`: people in parentheses.
+    bracketed = _TRAILING_PARENS.match(text)
+    if bracketed:
+        speakers = parse_speakers(bracketed.group("names"), known)
+        if speakers and _credible(speakers, known):
+            return bracketed.group("title").strip(), speakers
     # `CiliumCon Sponsored Keynote: Liz Rice, Isovalent at Cisco`: only when the
     # document names these people elsewhere, so a subtitle is never taken for a name.
     head, colon, tail = text.rpartition(": ")

@@ -336,3 +336,21 @@ def test_the_fast_paths_read_the_same_blocks_as_the_tree(monkeypatch):
     slow = [document.parse_blocks(p.read_text(encoding="utf-8")) for p in posts]
     assert len(posts) > 20
     assert fast == slow
+
+
+def test_start_and_end_in_columns_of_their_own():
+    body = (
+        "## Tuesday, March 18\n\n| Start | End | Talk | Speaker |\n|---|---|---|---|\n"
+        "| 10:00 | 10:30 | Widgets at Scale | Ada Lovelace |\n| 10:30 | 11:15 | Gadgets | Grace Hopper |\n"
+    )
+    rows, _ = read(body)
+    assert rows == [
+        ("Widgets at Scale", ["Ada Lovelace"], "03-18 10:00", "10:30"),
+        ("Gadgets", ["Grace Hopper"], "03-18 10:30", "11:15"),
+    ]
+
+
+def test_hours_written_with_h_and_people_in_parentheses():
+    rows, _ = read("## Tuesday, March 18\n\n- 9h-10h : **Widgets (Ada Lovelace, Acme & Bob Smith, Initech)**\n")
+    assert rows == [("Widgets", ["Ada Lovelace", "Bob Smith"], "03-18 09:00", "10:00")]
+    assert find_when("a 2h workshop") is None  # a length, not a time
