@@ -50,6 +50,8 @@ _ZONE_AFTER = re.compile(r"\s*\(?(?P<zone>[A-Z]{2,5})\)?(?![\w])")
 _LOCAL_TIME = re.compile(r"\s*\((?:local|venue)(?: time)?\)", re.IGNORECASE)
 _ALL_DAY = re.compile(r"\ball[- ]day\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.IGNORECASE)
+_NOON_CLOCKS = {"noon": "12pm", "midday": "12:00pm", "midnight": "12:00 am"}
 _SHORT_NAMES = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun"
 _DIGITS = re.compile(r"\d+")
 _NAME_BEFORE = re.compile(rf"\b(?:{_SHORT_NAMES})[a-z]*\.?,?\s+(?:the\s+)?$")
@@ -143,6 +145,15 @@ def _date_parts(match: re.Match) -> DateParts | None:
     return DateParts(MONTHS[month_name.lower()], day, int(year) if year else None, weekday_number)
 
 
+_WEEKDAY_WORD = re.compile(rf"(?<![\w-])(?:{alternation(WEEKDAYS)})\b\.?", re.IGNORECASE)
+
+
+def weekday_named(text: str) -> int | None:
+    """The weekday a line names without a date (`Tuesday, 10:00-10:30`), if it names one."""
+    found = _WEEKDAY_WORD.search(text)
+    return WEEKDAYS[found.group(0).rstrip(".").lower()] if found else None
+
+
 def _masked(text: str, dates: tuple[Found, ...]) -> str:
     chars = list(text)
     for found in dates:
@@ -152,6 +163,8 @@ def _masked(text: str, dates: tuple[Found, ...]) -> str:
 
 def find_when(text: str) -> When | None:
     """The first time (range, start-only or all-day) in `text` with the date beside it."""
+    if _NOON.search(text):
+        text = _NOON.sub(lambda m: _NOON_CLOCKS[m.group(0).lower()], text)  # same length: spans hold
     if not _DIGIT.search(text):
         all_day = _ALL_DAY.search(text)
         return When(None, None, None, None, all_day.span(), all_day=True, pieces=(all_day.span(),)) if all_day else None

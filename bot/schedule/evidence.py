@@ -83,6 +83,9 @@ def title_in_line(line: Line, when: When, heading: bool = False) -> tuple[str, s
         if span.start <= when.span[0] or not is_prose(text[: span.start]):
             url = span.url or next((s.url for s in links if s.start <= span.start < s.end), None)
             return span.text, url, after
+    wrapped = _title_around_time(line, when)
+    if wrapped:
+        return wrapped, None, after
     quoted = QUOTED.search(text, when.span[1])
     if quoted and when.span[0] <= 3:
         return quoted.group("text").strip(), None, after
@@ -90,6 +93,16 @@ def title_in_line(line: Line, when: When, heading: bool = False) -> tuple[str, s
         rest = (text[: when.span[0]] + " " + text[when.span[1] :]).strip(EDGE)
         return rest, None, after
     return "", None, after if len(after) <= 150 else ""
+
+
+def _title_around_time(line: Line, when: When) -> str:
+    """`**Widget Talk — 10:00-10:30**`: a bold run that opens the line and holds the time."""
+    for span in line.strongs():
+        if span.start <= 2 and span.start <= when.span[0] and when.span[1] <= span.end:
+            title = (line.text[span.start : when.span[0]] + " " + line.text[when.span[1] : span.end]).strip(EDGE)
+            if len(title) >= 3 and not FIELD.match(line.text[span.start : span.end]):
+                return " ".join(title.split())
+    return ""
 
 
 def agenda_entry(line: Line, when: When) -> tuple[str, str | None, tuple[str, ...]] | None:

@@ -28,9 +28,9 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from .clocks import When, find_dates, find_when
+from .clocks import When, find_dates, find_when, weekday_named
 from .document import Block, Line
 from .evidence import (
     EDGE,
@@ -118,6 +118,7 @@ class _Reader:
     block_index: int = -1
     skip_block: int = -2  # the rest of this block was read as a speaker list
     in_item: bool = False
+    line_text: str = ""  # the line being read, for a weekday written without a date
     # Posts repeat their date and time lines; one reading of each per document.
     when_in: Callable[[str], When | None] = field(default_factory=lambda: functools.lru_cache(maxsize=None)(find_when))
     dates_in: Callable[[str], tuple] = field(default_factory=lambda: functools.lru_cache(maxsize=None)(find_dates))
@@ -168,7 +169,18 @@ class _Reader:
             if draft.day is not None:
                 self.day = draft.day
         elif draft.day is None:
-            draft.day, draft.day_line = self.day, line
+            weekday = weekday_named(self.line_text)
+            draft.day = self.day if weekday is None else self.nearest(weekday)
+            draft.day_line = line
+
+    def nearest(self, weekday: int) -> date | None:
+        """`Tuesday, 10:00-10:30` with no date: the Tuesday nearest the day in context."""
+        if self.day is None:
+            return None
+        offsets = sorted(range(-6, 7), key=lambda k: (abs(k), k < 0))
+        return next(
+            self.day + timedelta(days=k) for k in offsets if (self.day + timedelta(days=k)).weekday() == weekday
+        )
 
     # -- blocks ----------------------------------------------------------------------
 
@@ -285,6 +297,7 @@ class _Reader:
             self.read_line(block, position, line)
 
     def read_line(self, block: Block, position: int, line: Line) -> None:
+        self.line_text = line.text
         draft = self.open
         same_block = draft is not None and draft.block == self.block_index
         people_line = position > 0 or same_block  # a new paragraph of one bold link is a title

@@ -354,3 +354,16 @@ def test_hours_written_with_h_and_people_in_parentheses():
     rows, _ = read("## Tuesday, March 18\n\n- 9h-10h : **Widgets (Ada Lovelace, Acme & Bob Smith, Initech)**\n")
     assert rows == [("Widgets", ["Ada Lovelace", "Bob Smith"], "03-18 09:00", "10:00")]
     assert find_when("a 2h workshop") is None  # a length, not a time
+
+
+def test_noon_a_bold_title_holding_its_time_and_a_weekday_without_a_date():
+    body = (
+        "Join us on Tuesday, March 18, at the venue.\n\n"
+        "**Widgets Keynote — 11:30 am - noon**\n\n"
+        "**Gadgets** | Wednesday | 9:00 - 9:30\n"
+    )
+    rows, _ = read(body)
+    assert rows == [
+        ("Widgets Keynote", [], "03-18 11:30", "12:00"),
+        ("Gadgets", [], "03-19 09:00", "09:30"),
+    ]
