@@ -25,15 +25,15 @@ _DATE = re.compile(
     rf"(?<![\w/])(?:{_WD},?\s+(?:the\s+)?)?"
     r"(?:"
     rf"{_MONTH.format(p='month1')}\s+(?P<day1>\d{{1,2}}){_ORD}(?![\d:.]\d){_YEAR}"
-    rf"|(?P<day2>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH.format(p='month2')}(?![a-z]){_YEAR.replace('year', 'year2')}"
+    rf"|(?P<day2>\d{{1,2}}){_ORD}\.?\s+(?:of\s+)?{_MONTH.format(p='month2')}(?![a-zé]){_YEAR.replace('year', 'year2')}"
     r"|(?P<iso>(?:19|20)\d\d-\d\d-\d\d)"
-    r"|(?P<us>\d{1,2}/\d{1,2}/(?:19|20)?\d\d)(?![\d/])"
+    r"|(?P<us>\d{1,2}/\d{1,2}(?:/(?:19|20)?\d\d)?)(?![\d/])"
     r")",
     re.IGNORECASE,
 )
 # "Wednesday 21": a weekday and a day of the month, the month left to the context.
 _WEEKDAY_DAY = re.compile(
-    rf"(?<![\w/]){_WD},?\s+(?P<day>\d{{1,2}}){_ORD}(?![\d.]|:\d|\s*[ap]\.?m|\s*(?:-|–|—|~|to\b)\s*\d)"
+    rf"(?<![\w/]){_WD},?\s+(?P<day>\d{{1,2}}){_ORD}(?![\d.]|:\d|/\d|\s*[ap]\.?m|\s*(?:-|–|—|~|to\b)\s*\d)"
 )
 # Dates are matched in a lower-cased copy (same length, so positions hold): faster than IGNORECASE.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -42,9 +42,13 @@ _CLOCK = (
     r"(?P<{p}h>\d{{1,2}})(?:(?P<{p}sep>[:.h])(?P<{p}m>\d\d)|(?P<{p}hour>h)(?![a-z]))?"
     r"\s?(?P<{p}ap>[aApP]\.?[mM]\.?(?![a-z]))?"
 )
-_RANGE_MARK = r"\s*(?:--|-|–|—|~|\bto\b|\buntil\b|\btill\b)\s*"
+_RANGE_MARK = r"\s*(?:--|-|–|—|~|\bto\b|\buntil\b|\btill\b|\bbis\b|à)\s*"
 _TIME = re.compile(
-    r"(?<![A-Za-z0-9:./-])" + _CLOCK.format(p="s") + rf"(?:{_RANGE_MARK}" + _CLOCK.format(p="e") + r")?(?![\d/a-z]|:\d)"
+    r"(?<![A-Za-z0-9:./-])"
+    + _CLOCK.format(p="s")
+    + rf"(?:{_RANGE_MARK}"
+    + _CLOCK.format(p="e")
+    + r")?(?:\s?Uhr\b)?(?![\d/a-z]|:\d)"
 )
 _ZONE_AFTER = re.compile(r"\s*\(?(?P<zone>[A-Z]{2,5})\)?(?![\w])")
 _LOCAL_TIME = re.compile(r"\s*\((?:local|venue)(?: time)?\)", re.IGNORECASE)
@@ -52,10 +56,10 @@ _ALL_DAY = re.compile(r"\ball[- ]day\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.IGNORECASE)
 _NOON_CLOCKS = {"noon": "12pm", "midday": "12:00pm", "midnight": "12:00 am"}
-_SHORT_NAMES = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun"
+_SHORT_NAMES = alternation({**MONTHS, **WEEKDAYS})
 _DIGITS = re.compile(r"\d+")
 _NAME_BEFORE = re.compile(rf"\b(?:{_SHORT_NAMES})[a-z]*\.?,?\s+(?:the\s+)?$")
-_NAME_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_SHORT_NAMES})")
+_NAME_AFTER = re.compile(rf"(?:st|nd|rd|th)?\.?\s+(?:of\s+)?(?:{_SHORT_NAMES})")
 
 
 def _could_be_date(text: str) -> bool:
@@ -133,10 +137,16 @@ def _date_parts(match: re.Match) -> DateParts | None:
         year, month, day = (int(x) for x in match.group("iso").split("-"))
         return DateParts(month, day, year, weekday_number)
     if match.group("us"):
-        month, day, year = (int(x) for x in match.group("us").split("/"))
+        numbers = [int(x) for x in match.group("us").split("/")]
+        if len(numbers) == 2 and weekday_number is None:
+            return None  # "3/4" alone is a fraction; "Monday, 5/12" is a date
+        month, day = numbers[0], numbers[1]
+        year = numbers[2] if len(numbers) == 3 else None
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return None
-        return DateParts(month, day, year + 2000 if year < 100 else year, weekday_number)
+        return DateParts(
+            month, day, (year + 2000 if year < 100 else year) if year is not None else None, weekday_number
+        )
     month_name = match.group("month1") or match.group("month2")
     day = int(match.group("day1") or match.group("day2"))
     year = match.group("year") or match.group("year2")
@@ -227,11 +237,18 @@ def _read_clock(match: re.Match) -> tuple[time, time | None, bool, str | None] |
     try:
         if not has_end:
             h, m, ap = read_clock(match.group("sh"), _minutes(match, "s"), match.group("sap"))
+            if not ap and _afternoon_hour(match.group("sh")):
+                h += 12  # a start-only `2:35` in a talk list is in the afternoon
             return time(to_24h(h, ap), m), None, False, None
         start, end, overnight = _range(match)
         return start, end, overnight, None
     except ValueError as problem:
         return time(0), None, False, str(problem)
+
+
+def _afternoon_hour(hour: str, upto: int = 6) -> bool:
+    """1–6 written without a leading zero and without am/pm: a 12-hour afternoon clock."""
+    return not hour.startswith("0") and 1 <= int(hour) <= upto
 
 
 def _minutes(match: re.Match, end: str) -> str | None:
@@ -261,6 +278,8 @@ def _range(found: re.Match) -> tuple[time, time, bool]:
         eap = sap
         if (to_24h(eh, eap), em) < (to_24h(sh, sap), sm):
             eap = opposite[sap]
+    if not sap and not eap and _afternoon_hour(found.group("sh")) and _afternoon_hour(found.group("eh"), upto=9):
+        sap = eap = "p"  # `1:30–2:00` in a talk list: nobody speaks at half past one at night
     start = time(to_24h(sh, sap), sm)
     end = time(to_24h(eh, eap), em)
     afternoon_end = 1 <= eh <= 7 and not found.group("eh").startswith("0")

@@ -224,7 +224,15 @@ def heading_title(line: Line) -> tuple[str, str | None]:
     links = [s for s in line.links() if not GENERIC_LINK.match(s.text)]
     if len(links) == 1:
         return links[0].text, links[0].url
-    return line.text.strip(EDGE), None
+    return strip_title(line.text), None
+
+
+def strip_title(text: str) -> str:
+    """Separators and markup off both ends; a closing parenthesis stays when it closes one."""
+    stripped = text.strip(EDGE)
+    if text.rstrip().endswith(")") and stripped.count("(") > stripped.count(")"):
+        stripped += ")"
+    return stripped
 
 
 def without(text: str, spans: list[tuple[int, int]]) -> str:

@@ -23,7 +23,7 @@ from .ids import IdAllocator
 from .model import Schedule, Session, Speaker
 from .problems import LineError, Problem, ScheduleError
 from .reader import Draft, read_talks
-from .speakers import FoldedNames, Knowledge, looks_like_name, names_in, parse_speakers, split_title
+from .speakers import FoldedNames, Knowledge, looks_like_name, names_in, normalised, parse_speakers, split_title
 from .timelines import localize
 from .zones import check_abbreviation, venue_zone
 
@@ -31,7 +31,8 @@ DEFAULT_LENGTH = timedelta(minutes=30)
 # What people list beside talks but nobody subscribes to as one.
 _NOT_A_TALK = re.compile(
     r"\b(?:booth|kiosk|pavilion|party|parties|happy hour|office hours|showcase hours|reception|"
-    r"lunch|breakfast|dinner|(?:tea|coffee|networking) break|group photo|after-?party|expo hall|coffee)\b"
+    r"lunch|breakfast|dinner|(?:tea|coffee|networking) break|group photo|after-?party|expo hall|coffee|stand|"
+    r"pause|déjeuner|mittagspause|kaffeepause|apéro|stammtisch)\b"
     r"|^break\b|\bbreak/|/break\b",
     re.IGNORECASE,
 )
@@ -150,13 +151,18 @@ def _is_session(path: str, draft: Draft, warnings: list[Problem]) -> bool:
     if draft.when.all_day:
         warnings.append(Problem(path, draft.when_line, f'"{title}" runs all day: not a session'))
         return False
-    if _NOT_A_TALK.search(title):
+    if _NOT_A_TALK.search(title) and not _named_speakers(draft):
         warnings.append(Problem(path, draft.line, f'"{title}" is not a talk (a booth, a break or a social)'))
         return False
     if draft.day is None:
         warnings.append(Problem(path, draft.when_line, f'no date/time for "{title}": a time with no day'))
         return False
     return True
+
+
+def _named_speakers(draft: Draft) -> bool:
+    """Someone is named as giving it: "No Free Lunch: …" with a speaker is a talk."""
+    return bool(draft.speaker_names or (draft.speakers_text and parse_speakers(draft.speakers_text)))
 
 
 _EVENT_PAGE = re.compile(r"sched\.(?:co|com)|/events?/|/talks?/|/sessions?/|pretalx|youtu", re.IGNORECASE)
@@ -246,11 +252,13 @@ def _title_and_speakers(draft: Draft, known_people: FoldedNames) -> tuple[str, t
     if draft.speaker_names:
         return draft.title, tuple(Speaker(name) for name in draft.speaker_names)
     if draft.speakers_text:
-        speakers = _listed_people(draft) or parse_speakers(_normalised(draft.speakers_text), known_people)
+        speakers = _listed_people(draft) or parse_speakers(normalised(draft.speakers_text), known_people)
         if speakers:
             title, in_title = _split(draft, known_people)
             return (title if in_title else draft.title), speakers
     title, speakers = _split(draft, known_people)
+    if not speakers and draft.weak:
+        title, speakers = _agenda_tail(title)
     if not speakers and draft.prose_lead:
         speakers = _people_in_prose(draft.prose_lead)
     if not speakers and draft.abstract:
@@ -258,26 +266,14 @@ def _title_and_speakers(draft: Draft, known_people: FoldedNames) -> tuple[str, t
     return title.rstrip(" ,;"), speakers
 
 
-_NICKNAME = re.compile(r"\s+[\"“][^\"”]{1,20}[\"”]\s+")
-_PAREN_AFFILIATION = re.compile(r"\s*\(([^()@]{2,60})\)\s*(?=,|&|;|\band\b|$)")
 _PEOPLE_SPLIT = re.compile(r"\s*(?:,|&|;|\band\b)\s*")
-
-
-def _normalised(text: str) -> str:
-    """`Mauricio "Salaboy" Salatino`, `Iacopo Rozzo (Sysdig), Aldo Lacuku (Kong Inc.)`:
-    written the way `parse_speakers` reads (`Name, Org; Name, Org`)."""
-    text = _NICKNAME.sub(" ", _HANDLE.sub("", text))
-    if _PAREN_AFFILIATION.search(text):
-        text = _PAREN_AFFILIATION.sub(r", \1;", text)
-        text = re.sub(r";\s*(?:,|&|\band\b)\s*", "; ", text).strip(" ;")
-    return text
 
 
 def _listed_people(draft: Draft) -> tuple[Speaker, ...]:
     """A "Speakers:" field or column of full names only: each item is a person."""
     if not draft.names_list:
         return ()
-    items = [item for item in _PEOPLE_SPLIT.split(_normalised(draft.speakers_text or "")) if item]
+    items = [item for item in _PEOPLE_SPLIT.split(normalised(draft.speakers_text or "")) if item]
     if len(items) >= 2 and all(len(item.split()) >= 2 and looks_like_name(item) for item in items):
         return tuple(Speaker(item) for item in items)
     return ()
@@ -322,6 +318,32 @@ def _names_between(glue: str) -> list[str] | None:
     if names and glue.strip().startswith(",") and all(looks_like_name(name) for name in names):
         return names
     return None
+
+
+_TAIL_DASH = re.compile(r"\s+[—–-]\s+(?P<tail>[^—–]+)$")
+_TAIL_LEAD = re.compile(
+    r"^(?:(?:facilitated|presented|hosted|moderated|animée?|présentée?)\s+)?(?:by|par|von|mit|avec|with)\s+", re.I
+)
+_TAIL_ROOM = re.compile(r"\s+[·|•]\s+.*$")
+
+
+def _agenda_tail(title: str) -> tuple[str, tuple[Speaker, ...]]:
+    """`Ignite: My Homelab Runs on Spite — Tomás Ortega`, `… — facilitated by Jane Doe`,
+    `… — par Claire Dubois (Ville de Rezé)`, `… — Name · Room`: on an agenda line that opened
+    with its time, the last dashed part names the people when it reads as names."""
+    found = _TAIL_DASH.search(title)
+    if found is None:
+        return title, ()
+    tail = _TAIL_ROOM.sub("", found.group("tail")).strip()
+    tail = _TAIL_LEAD.sub("", tail)
+    speakers = parse_speakers(tail)
+    if not speakers:
+        names = [n.strip() for n in re.split(r",|&|\bet\b|\bund\b|\band\b", tail) if n.strip()]
+        if names and all(looks_like_name(n) and len(n.split()) >= 2 for n in names):
+            speakers = tuple(Speaker(n) for n in names)
+    if not speakers:
+        return title, ()
+    return title[: found.start()].strip(), speakers
 
 
 def _split(draft: Draft, known_people: FoldedNames) -> tuple[str, tuple[Speaker, ...]]:

@@ -56,7 +56,7 @@ from .evidence import (
     wrapped_prose,
 )
 from .problems import LineError, Problem
-from .speakers import looks_like_name
+from .speakers import looks_like_name, parse_speakers
 from .timelines import DateParts
 
 # Links that go with a talk rather than name one.
@@ -370,7 +370,10 @@ class _Reader:
             draft.title, draft.url, draft.weak = title, url, False
             return
         self.section = None
-        self.start(Draft(title, line.number, url))
+        new = self.start(Draft(title, line.number, url))
+        tail = line.text[line.text.find(title) + len(title) :].strip(" *_")
+        if tail.startswith(("(", "- ", "– ", "— ")):
+            new.speakers_text = tail.lstrip("-–— ")
 
     def read_timed_line(self, block: Block, position: int, line: Line, when: When) -> bool:
         """A line with a time: its own talk, the time of the open one, or prose."""
@@ -383,10 +386,12 @@ class _Reader:
         entry = agenda_entry(line, when)
         if entry is not None:
             title, url, people = entry
-        at_start = not before or before == title or only_label(before)
+        at_start = not before.strip(SYMBOLS) or before == title or only_label(before)
         structured = at_start or not after or starts_with_title(line) or after_is_detail(text, when)
         if structured and not at_start and sentence_between(line, when):
             structured = False  # `**Submissions close** on Friday, March 8 at 11:59pm`
+        if structured and _continues_a_sentence(block, position):
+            structured = False  # `…kiosk P-14, Wednesday through Friday,` / `10:30 AM–4:00 PM. See you!`
         if not structured:
             return False  # a time in the middle of a sentence
         if when.problem:
@@ -446,6 +451,8 @@ class _Reader:
             if when.date is None and day is not None:
                 draft.day = day
             return
+        if draft is None and kind in ("speakers", "room") and self.section is not None:
+            draft = self.take_section()  # `**Speaker:**` before `**When:**` under a heading
         if draft is None and kind == "abstract" and self.drafts:
             draft = self.drafts[-1]  # `**Abstract:**` under a talk written as a list item
         if draft is None:
@@ -529,7 +536,11 @@ def _line_extras(draft: Draft, line: Line, when: When, title: str) -> None:
         rest = ""
     if "//" in text[when.span[1] :]:
         draft.room = text[when.span[1] :].strip(" /") or None
-    if (rest and draft.url is not None) or (rest and text[:title_end].strip(EDGE) == title):
+    if " · " in rest:  # `**Title** — Ada Lovelace · UB4.136`: the room after the people
+        rest, room = rest.split(" · ", 1)
+        draft.room = draft.room or room.strip() or None
+    names_follow = bool(rest) and (looks_like_name(rest) or parse_speakers(rest) is not None)
+    if (rest and draft.url is not None) or (rest and text[:title_end].strip(EDGE) == title) or names_follow:
         lead = HANDLE.sub("", rest)
         if len(lead) <= 200:
             draft.speakers_text = lead
@@ -548,6 +559,20 @@ def _time_line_prefix(draft: Draft, text: str, when: When) -> None:
         track = before.strip(EDGE)
         if track and len(track) <= 80:
             draft.track = track
+
+
+SYMBOLS = EDGE + "".join(chr(c) for c in range(0x2190, 0x2C00)) + "🕐🕑🕒🕓🕔🕕🕖🕗🕘🕙🕚🕛⏰📅🗓️🎤👉➡️•◦▪️"
+
+
+def _continues_a_sentence(block: Block, position: int) -> bool:
+    """A line that a soft break joins to a line of prose ending mid-sentence."""
+    if position == 0 or not block.lines[position].soft:
+        return False
+    previous_line = block.lines[position - 1]
+    if starts_with_title(previous_line):
+        return False  # a title line, then its time
+    previous = previous_line.text
+    return len(previous.split()) > 6 and (previous[-1:].isalnum() or previous.endswith(","))
 
 
 _BARE_CLOCK = re.compile(r"\d{1,2}(?:[:.h]\d\d)?\s*(?:[aApP]\.?[mM]\.?)?")

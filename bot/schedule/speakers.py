@@ -43,6 +43,9 @@ _NAME_WORD = re.compile(r"^[^\W\d_][\w.'’\-]*$")
 _TITLE_MARKS = re.compile(r"[:?!\"“”()\[\]|/+#@]|\d")
 _SEPARATOR = re.compile(r"(?:\s+|`)?[-–—]\s+")
 _TRAILING_PARENS = re.compile(r"^(?P<title>.*\w.*?)\s*\((?P<names>[^()]+)\)$")
+_HANDLE = re.compile(r"\s*\(@[^)]*\)")
+_NICKNAME = re.compile(r"\s+[\"“][^\"”]{1,20}[\"”]\s+")
+_PAREN_AFFILIATION = re.compile(r"\s*\(([^()@]{2,60})\)\s*(?=,|&|;|\band\b|$)")
 _ITEM_SPLIT = re.compile(r"\s*(,|&|;)\s*")
 
 
@@ -96,8 +99,23 @@ def _items(text: str) -> list[tuple[str, str]]:
     return items
 
 
+def normalised(text: str) -> str:
+    """`Mauricio "Salaboy" Salatino`, `Iacopo Rozzo (Sysdig), Aldo Lacuku (Kong Inc.)`,
+    `(Colin Walters, Red Hat)`: written the way `parse_speakers` reads (`Name, Org; Name, Org`)."""
+    text = " ".join(text.split())
+    if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
+        text = text[1:-1]
+    text = _NICKNAME.sub(" ", _HANDLE.sub("", text))
+    if _PAREN_AFFILIATION.search(text):
+        text = _PAREN_AFFILIATION.sub(r", \1;", text)
+        text = re.sub(r";\s*(?:,|&|\band\b)\s*", "; ", text).strip(" ;")
+    return text
+
+
 def parse_speakers(text: str, known_people: Collection[str] = ()) -> tuple[Speaker, ...] | None:
     """The speakers `text` lists, or None when it does not read as a speaker list."""
+    if "(" in text or '"' in text or "“" in text:
+        text = normalised(text)
     text = " ".join(text.split()).strip(" ,;&")
     if not text or len(text) > 400:
         return None

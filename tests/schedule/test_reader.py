@@ -367,3 +367,44 @@ def test_noon_a_bold_title_holding_its_time_and_a_weekday_without_a_date():
         ("Widgets Keynote", [], "03-18 11:30", "12:00"),
         ("Gadgets", [], "03-19 09:00", "09:30"),
     ]
+
+
+# -- found by a second review on new posts (German, French, US, agenda lines) -------------
+
+
+def test_german_and_french_dates_ranges_and_clock_words():
+    german = (
+        "## Samstag, 16. August\n\n- 🕙 10:00–10:45 Uhr: **Nextcloud Hub 10**\n- 11:15 bis 12:45 Uhr: **Workshop**\n"
+    )
+    rows, _ = read(german, front="date: 2025-07-01\ntimezone: Europe/Berlin")
+    assert rows == [("Nextcloud Hub 10", [], "08-16 10:00", "10:45"), ("Workshop", [], "08-16 11:15", "12:45")]
+    french = "## Le jeudi 5 juin\n\n- 10h30 - 11h : *Migrer à Linux* — par Claire Dubois (Ville de Rezé)\n- 12h - 13h30 : pause déjeuner\n"
+    rows, _ = read(french, front="date: 2025-05-20\ntimezone: Europe/Paris")
+    assert rows == [("Migrer à Linux", ["Claire Dubois"], "06-05 10:30", "11:00")]
+
+
+def test_us_month_day_after_a_weekday_and_afternoon_hours_without_pm():
+    body = "**Bootc Talk** (Colin Walters, Red Hat)\nTuesday, 10/14 @ 11:00am - 11:30am ET\n\n## Wednesday, October 15\n\n- 1:30–2:00 — *Batch Jobs* — Wei Chen & Sam Patel (Fidelity)\n"
+    rows, _ = read(body, front="date: 2025-10-01\ntimezone: America/New_York")
+    assert rows == [
+        ("Bootc Talk", ["Colin Walters"], "10-14 11:00", "11:30"),
+        ("Batch Jobs", ["Wei Chen", "Sam Patel"], "10-15 13:30", "14:00"),
+    ]
+
+
+def test_a_wrapped_sentence_with_hours_is_no_talk_and_a_talk_may_mention_lunch():
+    body = (
+        "## Friday, June 6\n\nFind us at kiosk P-14, Wednesday through Friday,\n10:30 AM–4:00 PM. See you in Seattle!\n\n"
+        "### No Free Lunch: The Real Cost of Serverless\n\n**Speaker:** Ada Lovelace\n**When:** Friday, June 6 · 2:00–2:30 PM\n"
+    )
+    rows, _ = read(body, front="date: 2025-05-20\ntimezone: America/Los_Angeles")
+    assert rows == [("No Free Lunch: The Real Cost of Serverless", ["Ada Lovelace"], "06-06 14:00", "14:30")]
+
+
+def test_agenda_line_people_after_a_dash_and_the_room_after_a_dot():
+    body = "## Saturday, February 1\n\n* 11:00–11:25 — **Agama Installer** — Ada Lovelace · UB4.136\n* 14:05–14:30 — Reproducible Builds — facilitated by Grace Hopper\n"
+    rows, _ = read(body, front="date: 2025-01-20\ntimezone: Europe/Brussels")
+    assert rows == [
+        ("Agama Installer", ["Ada Lovelace"], "02-01 11:00", "11:25"),
+        ("Reproducible Builds", ["Grace Hopper"], "02-01 14:05", "14:30"),
+    ]
