@@ -97,7 +97,6 @@ class When:
     overnight: bool = False
     all_day: bool = False
     problem: str | None = None
-    pieces: tuple[tuple[int, int], ...] = ()  # where the date, time and zone sit in the text
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +176,7 @@ def find_when(text: str) -> When | None:
         text = _NOON.sub(lambda m: _NOON_CLOCKS[m.group(0).lower()], text)  # same length: spans hold
     if not _DIGIT.search(text):
         all_day = _ALL_DAY.search(text)
-        return When(None, None, None, None, all_day.span(), all_day=True, pieces=(all_day.span(),)) if all_day else None
+        return When(None, None, None, None, all_day.span(), all_day=True) if all_day else None
     dates = find_dates(text)
     masked = _masked(text, dates)
     for match in _TIME.finditer(masked) if _CLOCK_HINT.search(masked) else ():
@@ -204,7 +203,7 @@ def _with_date(text, dates, start, end, overnight, zone, pieces, problem, all_da
         pieces.append((nearest.start, nearest.end))
     low = min(p[0] for p in pieces)
     high = max(p[1] for p in pieces)
-    return When(start, end, date, zone, (low, high), overnight, all_day, problem, tuple(sorted(pieces)))
+    return When(start, end, date, zone, (low, high), overnight, all_day, problem)
 
 
 def _zone_after(text: str, position: int) -> tuple[str | None, int]:

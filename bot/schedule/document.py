@@ -91,10 +91,6 @@ class Block:
     header: tuple[str, ...] = ()  # a table row's column headings
     cells: tuple[Line, ...] = ()  # a table row's cells
 
-    @property
-    def text(self) -> str:
-        return " ".join(line.text for line in self.lines)
-
 
 @dataclass
 class _Inline:

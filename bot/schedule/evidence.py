@@ -9,6 +9,7 @@ import re
 from .clocks import When, find_when
 from .document import Block, Line, Span
 from .speakers import looks_like_name
+from .zones import is_zone_abbreviation
 
 GENERIC_LINK = re.compile(
     r"^(?:@.*|\S*@|(?:see|watch|register|sign up|read|click|slides?|video|recording|full|here|link|details|"
@@ -278,14 +279,8 @@ def first_title_cell(cells: list[Line], when: When) -> Line | None:
 
 
 def header_zone(header: tuple[str, ...]) -> str | None:
-    from .zones import is_zone_abbreviation
-
     for heading in header:
         found = re.search(r"\(([A-Z]{2,5})\)", heading)
         if found and is_zone_abbreviation(found.group(1)):
             return found.group(1)
     return None
-
-
-def when_fields(when: When) -> dict:
-    return {name: getattr(when, name) for name in When.__slots__}

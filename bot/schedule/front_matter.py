@@ -42,7 +42,7 @@ def split_post(path: str, text: str) -> Post:
         end = _closing(lines, "+++")
         return _toml_post(path, lines, 1, end)
     if first and _TOML_KEY.match(first):
-        end = _closing(lines, "---", start=0)
+        end = _closing(lines, "---")
         if end is not None:
             return _toml_post(path, lines, 0, end)
     if first == "---" and _closing(lines, ("---", "...")) is not None:
@@ -58,9 +58,10 @@ def split_post(path: str, text: str) -> Post:
     return Post({}, text, 1)
 
 
-def _closing(lines: list[str], marks: str | tuple[str, ...], start: int = 1) -> int | None:
+def _closing(lines: list[str], marks: str | tuple[str, ...]) -> int | None:
+    """The index of the first line after the opening one that closes the front matter."""
     marks = (marks,) if isinstance(marks, str) else marks
-    for index in range(start if start else 1, len(lines)):
+    for index in range(1, len(lines)):
         if lines[index].strip() in marks:
             return index
     return None

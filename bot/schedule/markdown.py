@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from .clocks import When
@@ -214,8 +215,6 @@ def _ends(
 def _merged(session: Session, speakers: tuple[Speaker, ...], draft: Draft) -> Session:
     """The same talk listed twice (an agenda table, then a section per talk): one session
     with what each listing adds."""
-    from dataclasses import replace
-
     return replace(
         session,
         speakers=session.speakers or speakers,

@@ -27,7 +27,7 @@ import contextlib
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from .clocks import When, find_dates, find_when, weekday_named
@@ -51,7 +51,6 @@ from .evidence import (
     title_in_line,
     title_line,
     title_spans,
-    when_fields,
     without,
     wrapped_prose,
 )
@@ -201,7 +200,7 @@ class _Reader:
         line = block.lines[0]
         self.close()
         when = self.when_in(line.text)
-        if when is not None and when.start is not None and self.is_day_only(line, when) is False:
+        if when is not None and when.start is not None:
             title, url, _ = title_in_line(line, when, heading=True)
             if title:
                 draft = self.start(Draft(title, line.number, url))
@@ -214,9 +213,6 @@ class _Reader:
         self.section = _Section(title, url, line.number, self.track) if title else None
         if block.level <= 2:
             self.track = title or None
-
-    def is_day_only(self, line: Line, when: When) -> bool:
-        return when.start is None
 
     def read_day_line(self, line: Line, heading: bool = False) -> bool:
         """A heading or a short line that names a day (`## Wednesday, May 22`, `**Monday
@@ -276,7 +272,7 @@ class _Reader:
         draft = self.start(Draft(title.strip(), block.line, url))
         zone = header_zone(block.header)
         if zone and when.zone is None:
-            when = When(**{**when_fields(when), "zone": zone})
+            when = replace(when, zone=zone)
         self.attach_when(draft, when, block.line)
         speakers = cell_with_role(cells, roles, "speakers")
         if speakers is not None and speakers.text.strip():
