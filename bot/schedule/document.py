@@ -122,9 +122,10 @@ class _Inline:
                     self.spans.append(Span(kind, " ".join(text.split()), start, self.size, url))
                 return
 
-    def newline(self, advance: int, soft: bool = False) -> None:
+    def newline(self, number: int, soft: bool = False) -> None:
+        """Start line `number` (the same one again for a `<br>`)."""
         self.flush()
-        self.number += advance
+        self.number = number
         self.soft = soft
 
     def flush(self) -> None:
@@ -177,9 +178,8 @@ def _walk_inline(builder: _Inline, nodes, line_of) -> None:
         if name == "text":
             builder.write(node.meta.get("content", ""))
         elif name in ("softbreak", "hardbreak"):
-            builder.flush()
-            builder.number = line_of(node.srcmap[1]) if node.srcmap else builder.number + 1
-            builder.soft = name == "softbreak"
+            number = line_of(node.srcmap[1]) if node.srcmap else builder.number + 1
+            builder.newline(number, soft=name == "softbreak")
         elif name == "link":
             builder.open("link", str(node.meta.get("url", "")))
             _walk_inline(builder, node.children, line_of)
@@ -197,7 +197,7 @@ def _walk_inline(builder: _Inline, nodes, line_of) -> None:
 def _inline_html(builder: _Inline, tag: str) -> None:
     lowered = tag.strip().lower()
     if _BR.match(lowered):
-        builder.newline(0)
+        builder.newline(builder.number)
     elif lowered in ("<strong>", "<b>"):
         builder.open("strong")
     elif lowered in ("</strong>", "</b>"):

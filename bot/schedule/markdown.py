@@ -24,7 +24,7 @@ from .ids import IdAllocator
 from .model import Schedule, Session, Speaker
 from .problems import LineError, Problem, ScheduleError
 from .reader import Draft, read_talks
-from .speakers import FoldedNames, Knowledge, looks_like_name, names_in, normalised, parse_speakers, split_title
+from .speakers import HANDLE, FoldedNames, Knowledge, looks_like_name, names_in, normalised, parse_speakers, split_title
 from .timelines import localize
 from .zones import check_abbreviation, venue_zone
 
@@ -351,7 +351,6 @@ def _split(draft: Draft, known_people: FoldedNames) -> tuple[str, tuple[Speaker,
     return split_title(draft.title, known_people)
 
 
-_HANDLE = re.compile(r"\s*\(@[^)]*\)")
 _VERB = re.compile(
     r"\s(?:will|share|shares|as they|as he|as she|to discuss|present|presents|talk|talks|speak|speaks|join|joins)\s"
 )
@@ -365,7 +364,7 @@ def _people_in_prose(text: str, lead_only: bool = False) -> tuple[Speaker, ...]:
     will = _VERB.search(text)
     if will is None and lead_only:
         return ()
-    lead = _HANDLE.sub("", text[: will.start()] if will else text)
+    lead = HANDLE.sub("", text[: will.start()] if will else text)
     if len(lead) > 200:
         return ()
     names = []

@@ -43,7 +43,7 @@ _NAME_WORD = re.compile(r"^[^\W\d_][\w.'’\-]*$")
 _TITLE_MARKS = re.compile(r"[:?!\"“”()\[\]|/+#@]|\d")
 _SEPARATOR = re.compile(r"(?:\s+|`)?[-–—]\s+")
 _TRAILING_PARENS = re.compile(r"^(?P<title>.*\w.*?)\s*\((?P<names>[^()]+)\)$")
-_HANDLE = re.compile(r"\s*\(@[^)]*\)")
+HANDLE = re.compile(r"\s*\(@[^)]*\)")
 _NICKNAME = re.compile(r"\s+[\"“][^\"”]{1,20}[\"”]\s+")
 _PAREN_AFFILIATION = re.compile(r"\s*\(([^()@]{2,60})\)\s*(?=,|&|;|\band\b|$)")
 _ITEM_SPLIT = re.compile(r"\s*(,|&|;)\s*")
@@ -105,7 +105,7 @@ def normalised(text: str) -> str:
     text = " ".join(text.split())
     if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
         text = text[1:-1]
-    text = _NICKNAME.sub(" ", _HANDLE.sub("", text))
+    text = _NICKNAME.sub(" ", HANDLE.sub("", text))
     if _PAREN_AFFILIATION.search(text):
         text = _PAREN_AFFILIATION.sub(r", \1;", text)
         text = re.sub(r";\s*(?:,|&|\band\b)\s*", "; ", text).strip(" ;")
