@@ -95,14 +95,19 @@ def _sessions(
     errors: list[Problem],
     warnings: list[Problem],
 ) -> list[Session]:
+    starts = {
+        id(draft): localize(draft.day, draft.when.start, zone)
+        for draft in drafts
+        if draft.when is not None and draft.when.start is not None and draft.day is not None
+    }
     # Whatever has a start bounds the talk before it, breaks and lunches included.
-    boundaries = _starts_by_day_and_track(drafts, zone)
+    boundaries = _starts_by_day_and_track(drafts, starts)
     timed = [d for d in drafts if _is_session(path, d, warnings)]
     known_people = _people_named(timed, authors)
     placed = []
     for draft in timed:
+        start = starts[id(draft)]
         try:
-            start = localize(draft.day, draft.when.start, zone)
             if draft.when.zone:
                 slip = check_abbreviation(draft.when.zone, start, zone, zone_named)
                 if slip:
@@ -176,13 +181,13 @@ def _looks_like_a_talk(draft: Draft) -> bool:
     return bool(has_speakers or draft.abstract or (draft.url and _EVENT_PAGE.search(draft.url)))
 
 
-def _starts_by_day_and_track(drafts: list[Draft], zone: tzinfo) -> dict[tuple, list[datetime]]:
-    starts: dict[tuple, list[datetime]] = {}
+def _starts_by_day_and_track(drafts: list[Draft], starts: dict[int, datetime]) -> dict[tuple, list[datetime]]:
+    grouped: dict[tuple, list[datetime]] = {}
     for draft in drafts:
-        if draft.when is not None and draft.when.start is not None and draft.day is not None:
-            start = localize(draft.day, draft.when.start, zone)
-            starts.setdefault((start.date(), draft.track), []).append(start)
-    return {key: sorted(set(values)) for key, values in starts.items()}
+        if id(draft) in starts:
+            start = starts[id(draft)]
+            grouped.setdefault((start.date(), draft.track), []).append(start)
+    return {key: sorted(set(values)) for key, values in grouped.items()}
 
 
 def _ends(
