@@ -114,6 +114,10 @@ class SlackStandIn:
         if method == "conversations.open":
             users = str(params.get("users", ""))
             return 200, {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}, {}
+        if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
+            problems = block_kit_problems(params.get("blocks") or [], params.get("text"))
+            if problems:  # Slack refuses the whole message
+                return 200, {"ok": False, "error": "invalid_blocks", "errors": problems}, {}
         if method == "chat.postMessage" and self.per_channel_interval:
             channel = str(params.get("channel"))
             with self._lock:
@@ -179,8 +183,9 @@ class SlackStandIn:
             def _handle(self, path: str, params: dict) -> None:
                 self.path = path
                 if self.path.startswith("/response/"):
-                    standin._record(Call("response_url", params, self.path))
-                    self._send(200, {"ok": True}, {})
+                    problems = block_kit_problems(params.get("blocks") or [], params.get("text"))
+                    standin._record(Call("response_url", params, self.path, delivered=not problems))
+                    self._send(200, {"ok": not problems, **({"error": "invalid_blocks"} if problems else {})}, {})
                     return
                 if not self.path.startswith("/api/"):
                     self._send(404, {"ok": False, "error": "unknown_method"}, {})
@@ -207,6 +212,41 @@ class SlackStandIn:
                     pass  # the caller went away (a test killed it): Slack would not mind either
 
         return Handler
+
+
+def block_kit_problems(blocks: list, text: object = None, max_blocks: int = 50) -> list[str]:
+    """What Slack would refuse in a message (`invalid_blocks`), from its Block Kit
+    reference; written apart from the bot's own clipping so each checks the other."""
+    problems: list[str] = []
+
+    def over(where: str, value: object, limit: int) -> None:
+        if isinstance(value, str) and len(value) > limit:
+            problems.append(f"{where}: {len(value)} characters, more than {limit}")
+
+    if not isinstance(blocks, list):
+        return ["blocks: not a list"]
+    if len(blocks) > max_blocks:
+        problems.append(f"blocks: {len(blocks)}, more than {max_blocks}")
+    over("text", text, 40000)
+    ids = [b.get("block_id") for b in blocks if isinstance(b, dict) and b.get("block_id") is not None]
+    if len(ids) != len(set(ids)):
+        problems.append("block_id: not unique")
+    for n, block in enumerate(blocks):
+        where = f"blocks[{n}]"
+        over(f"{where}.block_id", block.get("block_id"), 255)
+        text_obj = block.get("text") or {}
+        over(f"{where}.text", text_obj.get("text"), 150 if block.get("type") == "header" else 3000)
+        for m, item in enumerate(block.get("fields") or []):
+            over(f"{where}.fields[{m}]", item.get("text"), 2000)
+        elements = list(block.get("elements") or []) + ([block["accessory"]] if block.get("accessory") else [])
+        for m, element in enumerate(elements):
+            over(f"{where}.element[{m}].text", element.get("text"), 3000)
+            if element.get("type") == "button":
+                over(f"{where}.button[{m}].text", (element.get("text") or {}).get("text"), 75)
+                over(f"{where}.button[{m}].value", element.get("value"), 2000)
+                over(f"{where}.button[{m}].url", element.get("url"), 3000)
+            over(f"{where}.element[{m}].action_id", element.get("action_id"), 255)
+    return problems
 
 
 def _decode(raw: str, content_type: str) -> dict:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from bot.schedule.model import Session
-from bot.views.blocks import MAX_BLOCKS, Reply, clip, escape, link, speakers_line, subscribe_button
+from bot.views.blocks import Reply, escape, link, speakers_line, subscribe_button
+from bot.views.limits import MAX_BLOCKS, clip
 
 DIGEST_EVENT = "daily_digest"
 MAX_TRACK_GROUPS = 5

@@ -146,7 +146,7 @@ class Reloader:
             f":warning: The schedule `{escape(str(self.path))}` did not load, so I kept the last good one.\n"
             f"```{escape(listing)}{more}```\nFix the file and save it (or run `/conf reload`)."
         )
-        reply = Reply(text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}])
+        reply = Reply(text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
         for admin in sorted(self.admins):
             try:
                 self.direct.post(admin, reply)

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from bot.schedule.model import Session
+from bot.views.limits import MAX_BLOCKS, MAX_FALLBACK, clip, fit_blocks
 
-MAX_BLOCKS = 50
-MAX_TEXT = 3000
 LIST_LIMIT = 20  # sessions per reply: a readable screen, far inside MAX_BLOCKS
 SUBSCRIBE, UNSUBSCRIBE = "subscribe", "unsubscribe"
 
@@ -25,8 +24,14 @@ ZoneLookup = Callable[[str], tzinfo | None]
 
 @dataclass(frozen=True)
 class Reply:
+    """A message: fallback text and blocks, always within Slack's limits."""
+
     text: str
     blocks: list[dict] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", clip(self.text, MAX_FALLBACK))
+        object.__setattr__(self, "blocks", fit_blocks(self.blocks))
 
     def as_ephemeral(self) -> dict:
         return {"response_type": "ephemeral", "text": self.text, "blocks": self.blocks}
@@ -42,10 +47,6 @@ def link(url: str | None, label: str) -> str:
         return escape(label)
     safe_url = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
     return f"<{safe_url}|{escape(label).replace('|', '¦')}>"
-
-
-def clip(text: str, limit: int = MAX_TEXT) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _same_offset(moment: datetime, zone_a: tzinfo, zone_b: tzinfo) -> bool:

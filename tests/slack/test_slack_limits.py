@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.views.blocks import MAX_BLOCKS, MAX_TEXT
+from bot.views.limits import MAX_BLOCKS, MAX_TEXT
 from tests.slackkit import RunningBot, all_text, buttons
 
 HOSTILE = """---
