@@ -83,6 +83,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     def start() -> int:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run
         config = Config.from_env(os.environ)
         bot = build_bot(config)
         (serve_socket_mode if config.socket_mode else serve_http)(bot)

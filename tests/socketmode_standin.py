@@ -130,9 +130,7 @@ class SocketModeStandIn:
         link = self._require_current()
         message = {"type": "disconnect", "reason": reason, "debug_info": {"host": "applink-standin"}}
         self._send(link, TEXT, json.dumps(message).encode())
-        timer = threading.Timer(self.refresh_grace, self._end, (link, "server-close", True))
-        timer.daemon = True
-        timer.start()
+        _later(self.refresh_grace, self._end, link, "server-close", True)
         return link
 
     def close_current(self, code: int = 1000) -> Link:
@@ -173,7 +171,8 @@ class SocketModeStandIn:
             threading.Thread(target=self._serve, args=(sock,), daemon=True).start()
 
     def _serve(self, sock: socket.socket) -> None:
-        reader = sock.makefile("rb")
+        # This thread owns the socket: it alone closes it, once the peer is done or we woke it.
+        reader, link = sock.makefile("rb"), None
         try:
             request = b""
             while not request.endswith(b"\r\n\r\n"):
@@ -181,9 +180,8 @@ class SocketModeStandIn:
                 if not line:
                     return
                 request += line
-            headers = dict(
-                (k.strip().lower(), v.strip()) for k, _, v in (h.partition(":") for h in request.decode().split("\r\n")[1:])
-            )
+            lines = request.decode().split("\r\n")[1:]
+            headers = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in lines)}
             digest = hashlib.sha1((headers.get("sec-websocket-key", "") + _GUID).encode()).digest()
             sock.sendall(
                 b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -193,23 +191,25 @@ class SocketModeStandIn:
                 link = Link(len(self.links) + 1, sock)
                 self.links.append(link)
                 self._cond.notify_all()
+                live = sum(1 for x in self.links if x.open)
             hello = {
                 "type": "hello",
-                "num_connections": sum(1 for x in self.links if x.open),
+                "num_connections": live,
                 "debug_info": {"host": "applink-standin", "build_number": 1, "approximate_connection_time": 18060},
                 "connection_info": {"app_id": self.app_id},
             }
             self._send(link, TEXT, json.dumps(hello).encode())
             self._read_frames(link, reader)
-        except (OSError, ValueError):
-            pass  # dropped or closed under us: the link's end is recorded by whoever did it
+        except (OSError, ValueError, struct.error):
+            pass  # reset, or woken by drop_current(): the end is recorded below or already was
         finally:
-            reader.close()
-            if "link" in locals():
+            if link is not None:
                 self._end(link, "eof", close_frame=False)
+            reader.close()
+            sock.close()
 
     def _read_frames(self, link: Link, reader) -> None:
-        while link.open:
+        while True:
             head = reader.read(2)
             if len(head) < 2:
                 return
@@ -220,12 +220,12 @@ class SocketModeStandIn:
                 (length,) = struct.unpack("!Q", reader.read(8))
             mask = reader.read(4) if masked else b"\0\0\0\0"  # RFC 6455: clients always mask
             data = bytes(b ^ mask[i % 4] for i, b in enumerate(reader.read(length)))
+            if opcode == CLOSE:  # the client's close, or its echo of ours: echo if it began, then done
+                self._end(link, "client-close", close_frame=True)
+                return
             if opcode == PING:
                 link.pings += 1
                 self._send(link, PONG, data)
-            elif opcode == CLOSE:  # echo the close, as the RFC asks, then hang up
-                self._end(link, "client-close", close_frame=True, code=1000)
-                return
             elif opcode == TEXT:
                 self._on_text(link, data)
 
@@ -256,10 +256,23 @@ class SocketModeStandIn:
                 return
             link.closed_at, link.ended_by = time.monotonic(), ended_by
             self._cond.notify_all()
-        if close_frame:
-            with contextlib.suppress(OSError):
-                self._send(link, CLOSE, struct.pack("!H", code))
         with contextlib.suppress(OSError):
-            # SHUT_RD sends nothing but wakes our reader thread; close() then sends FIN (or RST with linger 0)
-            link.sock.shutdown(socket.SHUT_RD if ended_by == "server-drop" else socket.SHUT_RDWR)
-        link.sock.close()
+            if ended_by == "server-drop":  # sends nothing, wakes the reader, whose close() sends RST/FIN
+                link.sock.shutdown(socket.SHUT_RD)
+                return
+            if close_frame:
+                self._send(link, CLOSE, struct.pack("!H", code))
+            link.sock.shutdown(socket.SHUT_WR)  # FIN; the reader drains the client's close echo
+            if ended_by == "server-close":  # stop waiting for an echo that may never come
+                _later(2.0, _shut_read, link.sock)
+
+
+def _later(seconds: float, function, *args) -> None:
+    timer = threading.Timer(seconds, function, args)
+    timer.daemon = True  # never hold up interpreter exit
+    timer.start()
+
+
+def _shut_read(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RD)

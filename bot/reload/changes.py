@@ -16,6 +16,21 @@ class Changes:
     def __bool__(self) -> bool:
         return bool(self.moved or self.removed or self.added)
 
+    def summary(self) -> str:
+        return f"{len(self.moved)} moved, {len(self.removed)} removed, {len(self.added)} added"
+
+    def details(self, limit: int = 20) -> str:
+        """The ids of what changed, at most `limit` of each kind: a log line stays a line."""
+
+        def ids(sessions: list[Session]) -> str:
+            shown = ", ".join(s.id for s in sessions[:limit])
+            return shown + (f" …and {len(sessions) - limit} more" if len(sessions) > limit else "")
+
+        return (
+            f"moved: {ids([after for _, after in self.moved]) or '-'}; "
+            f"removed: {ids(self.removed) or '-'}; added: {ids(self.added) or '-'}"
+        )
+
 
 def schedule_changes(old: Schedule, new: Schedule) -> Changes:
     """Compare two schedules by session id."""

@@ -34,6 +34,12 @@ from bot.webapi.errors import error_code
 log = logging.getLogger(__name__)
 
 
+def _problem_list(error: ScheduleError, limit: int = 20) -> str:
+    shown = "; ".join(str(p) for p in error.problems[:limit])
+    more = len(error.problems) - limit
+    return shown + (f"; …and {more} more" if more > 0 else "")
+
+
 def _file_state(path: Path) -> tuple[float, int] | None:
     try:
         info = os.stat(path)
@@ -76,6 +82,7 @@ class Reloader:
                 schedule, warnings = load_schedule(self.path, self.default_zone)
             except ScheduleError as error:
                 kept = len(self.catalog.current.schedule)
+                log.warning("schedule not reloaded (%s), kept %d sessions: %s", reason, kept, _problem_list(error))
                 self._tell_admins(error.problems)
                 listing = "\n".join(str(p) for p in error.problems[:10])
                 return (
@@ -86,7 +93,8 @@ class Reloader:
             changes = schedule_changes(previous.schedule, schedule)
             notified = self._apply(changes)
             followed = self.after_reload(None, changes.added + [after for _, after in changes.moved])
-            log.info("schedule reloaded (%s): %d sessions, %s", reason, len(schedule), changes)
+            log.info("schedule reloaded (%s): %d sessions, %s", reason, len(schedule), changes.summary())
+            log.debug("schedule changes: %s", changes.details())
             return (
                 f"Reloaded ({reason}): {len(schedule)} sessions. {len(changes.moved)} moved, "
                 f"{len(changes.removed)} removed, {len(changes.added)} added; {notified} people notified."
