@@ -11,6 +11,7 @@ from datetime import timedelta
 from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -68,10 +69,29 @@ class Bot:
         return self.reloader.check_file()
 
     def close(self) -> None:
-        """Stop the jobs, let listeners that run after ack() finish."""
+        """Stop the jobs (the run in progress finishes), let listeners that run after
+        ack() finish, close the database."""
         if self.jobs_running:
             self.scheduler.shutdown(wait=True)
+            self.jobs_running = False
         self.executor.shutdown(wait=True)
+        self.store.close()
+
+
+def check_slack(config: Config) -> None:
+    """`auth.test` before serving: a token Slack refuses, or a Slack it cannot reach,
+    stops the start with one line naming the setting, instead of failing every request."""
+    quiet = logging.getLogger(f"{__name__}.auth_test")  # the one line below says it all
+    quiet.setLevel(logging.CRITICAL)
+    client = WebClient(token=config.bot_token, base_url=config.api_url, timeout=5, retry_handlers=[], logger=quiet)
+    try:
+        client.auth_test()
+    except SlackApiError as refused:
+        code = refused.response.get("error") if refused.response is not None else "refused"
+        raise ConfigError(f"SLACK_BOT_TOKEN: Slack refused the token ({code}) at {config.api_url}") from None
+    except (SlackClientError, OSError, ValueError) as problem:
+        reason = getattr(problem, "reason", None) or problem
+        raise ConfigError(f"SLACK_API_URL: cannot reach {config.api_url} ({reason})") from None
 
 
 def web_client(config: Config) -> WebClient:
@@ -159,7 +179,7 @@ def build_bot(
         digest_changed=digest_changed,
     )
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")
-    app = build_app(service, client, config.signing_secret or "unused-in-socket-mode", executor)
+    app = build_app(service, client, config.signing_secret, executor)
     return Bot(
         config, clock, catalog, store, client, service, app, executor, ledger, dispatcher, reloader, digests, scheduler
     )

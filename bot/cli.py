@@ -77,7 +77,7 @@ def _explaining_bad_start(start: Callable[[], int]) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from bot.bootstrap import build_bot
+    from bot.bootstrap import build_bot, check_slack
     from bot.config import Config
     from bot.server import serve_http, serve_socket_mode
 
@@ -86,6 +86,7 @@ def _serve(args: argparse.Namespace) -> int:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run
         config = Config.from_env(os.environ)
         bot = build_bot(config)
+        check_slack(config)
         (serve_socket_mode if config.socket_mode else serve_http)(bot)
         return 0
 

@@ -80,6 +80,8 @@ class Config:
                 raise ConfigError(
                     "SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)"
                 )
+        if bot_token and not re.fullmatch(r"xoxb-[A-Za-z0-9-]+", bot_token):
+            raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
         if app_token and not app_token.startswith("xapp-"):
             raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
 

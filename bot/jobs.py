@@ -3,11 +3,38 @@ SCHEDULE_URL refresh, the daily digest and its catch-up."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.digest.posting import digest_trigger
+from bot.store.errors import StoreUnavailable, storage_errors
+
+log = logging.getLogger(__name__)
+
+
+class _Job:
+    """A job whose run the database refused logs one line (not a traceback a second),
+    again only when the problem changes, and once when it is over; the next run retries."""
+
+    def __init__(self, name: str, run: Callable[[], object]):
+        self.name, self.run = name, run
+        self.problem: str | None = None
+
+    def __call__(self) -> None:
+        try:
+            with storage_errors():
+                self.run()
+        except StoreUnavailable as problem:
+            if str(problem) != self.problem:
+                log.warning("%s: %s; trying again at the next run", self.name, problem)
+            self.problem = str(problem)
+            return
+        if self.problem is not None:
+            log.info("%s: the database answers again", self.name)
+            self.problem = None
 
 
 def new_scheduler() -> BackgroundScheduler:
@@ -20,17 +47,19 @@ def start_jobs(bot) -> None:
     config = bot.config
     scheduler = bot.scheduler
     now = datetime.now(UTC)
-    scheduler.add_job(bot.dispatcher.tick, "interval", seconds=config.reminder_tick_seconds, id="reminders",
-                      next_run_time=now)  # fmt: skip
-    scheduler.add_job(bot.dispatcher.beat, "interval", seconds=max(0.5, config.reminder_lease_seconds / 4),
-                      id="heartbeat", next_run_time=now)  # fmt: skip
-    scheduler.add_job(bot.reloader.check_file, "interval", seconds=5, id="schedule-file")
+
+    def every(seconds: float, job_id: str, run: Callable[[], object], at_once: bool = True) -> None:
+        first = {"next_run_time": now} if at_once else {}
+        scheduler.add_job(_Job(job_id, run), "interval", seconds=seconds, id=job_id, **first)
+
+    every(config.reminder_tick_seconds, "reminders", bot.dispatcher.tick)
+    every(max(0.5, config.reminder_lease_seconds / 4), "heartbeat", bot.dispatcher.beat)
+    every(5, "schedule-file", bot.reloader.check_file, at_once=False)
     if config.schedule_url:
-        scheduler.add_job(bot.refresh_from_url, "interval", minutes=config.schedule_refresh_minutes, id="schedule-url")
+        every(config.schedule_refresh_minutes * 60, "schedule-url", bot.refresh_from_url, at_once=False)
     # The digest: on the minute by cron in the venue's zone, and a catch-up check each
     # tick (after a start, or when the time was changed) that posts late or skips.
-    scheduler.add_job(bot.digests.post_if_due, "interval", seconds=config.reminder_tick_seconds, id="digest-catch-up",
-                      next_run_time=now)  # fmt: skip
+    every(config.reminder_tick_seconds, "digest-catch-up", bot.digests.post_if_due)
     schedule_digest(scheduler, bot.digests, bot.catalog)
     scheduler.start()
 
@@ -41,4 +70,4 @@ def schedule_digest(scheduler, digests, catalog) -> None:
     if scheduler.get_job("digest"):
         scheduler.reschedule_job("digest", trigger=trigger)
     else:
-        scheduler.add_job(digests.post_if_due, trigger, id="digest")
+        scheduler.add_job(_Job("digest", digests.post_if_due), trigger, id="digest")

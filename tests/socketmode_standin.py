@@ -22,6 +22,7 @@ import base64
 import contextlib
 import hashlib
 import json
+import re
 import socket
 import struct
 import threading
@@ -29,7 +30,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 TEXT, CLOSE, PING, PONG = 0x1, 0x8, 0x9, 0xA
 
 
@@ -43,6 +44,7 @@ class Link:
     closed_at: float | None = None
     ended_by: str = ""
     pings: int = 0  # pings from the client: shows its keep-alive is running
+    muted: bool = False  # see mute_current()
     send_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -96,7 +98,7 @@ class SocketModeStandIn:
     def current(self) -> Link | None:
         """The newest open connection: where Slack would deliver."""
         with self._cond:
-            return next((link for link in reversed(self.links) if link.open), None)
+            return next((link for link in reversed(self.links) if link.open and not link.muted), None)
 
     def send_envelope(self, payload_type: str, payload: dict, accepts_response_payload: bool | None = None) -> str:
         """Send an envelope ("slash_commands", "events_api", "interactive") to the current connection."""
@@ -104,13 +106,9 @@ class SocketModeStandIn:
         envelope_id = str(uuid.uuid4())
         if accepts_response_payload is None:  # Slack: commands and interactions may answer in the ack
             accepts_response_payload = payload_type != "events_api"
-        envelope = {
-            "envelope_id": envelope_id,
-            "type": payload_type,
-            "payload": payload,
-            "accepts_response_payload": accepts_response_payload,
-        }
-        if payload_type == "events_api":
+        envelope = {"envelope_id": envelope_id, "type": payload_type, "payload": payload}
+        envelope["accepts_response_payload"] = accepts_response_payload
+        if payload_type == "events_api":  # Slack numbers its redeliveries of events
             envelope.update(retry_attempt=0, retry_reason="")
         with self._cond:
             self.sent_at[envelope_id] = time.monotonic()
@@ -147,6 +145,12 @@ class SocketModeStandIn:
         self._end(link, "server-drop", close_frame=False)
         return link
 
+    def mute_current(self) -> Link:
+        """A silent death (NAT timeout, half-open TCP): the link stays open, nothing is answered or sent."""
+        link = self._require_current()
+        link.muted = True
+        return link
+
     def wait_for_connections(self, n: int, timeout: float = 10.0) -> list[Link]:
         """Block until `n` connections have been opened in all; TimeoutError otherwise."""
         with self._cond:
@@ -180,9 +184,8 @@ class SocketModeStandIn:
                 if not line:
                     return
                 request += line
-            lines = request.decode().split("\r\n")[1:]
-            headers = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in lines)}
-            digest = hashlib.sha1((headers.get("sec-websocket-key", "") + _GUID).encode()).digest()
+            key = re.search(rb"(?im)^sec-websocket-key:\s*(\S+)", request)
+            digest = hashlib.sha1((key.group(1) if key else b"") + _GUID).digest()
             sock.sendall(
                 b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 b"Sec-WebSocket-Accept: " + base64.b64encode(digest) + b"\r\n\r\n"
@@ -220,6 +223,8 @@ class SocketModeStandIn:
                 (length,) = struct.unpack("!Q", reader.read(8))
             mask = reader.read(4) if masked else b"\0\0\0\0"  # RFC 6455: clients always mask
             data = bytes(b ^ mask[i % 4] for i, b in enumerate(reader.read(length)))
+            if link.muted:
+                continue
             if opcode == CLOSE:  # the client's close, or its echo of ours: echo if it began, then done
                 self._end(link, "client-close", close_frame=True)
                 return
@@ -264,15 +269,14 @@ class SocketModeStandIn:
                 self._send(link, CLOSE, struct.pack("!H", code))
             link.sock.shutdown(socket.SHUT_WR)  # FIN; the reader drains the client's close echo
             if ended_by == "server-close":  # stop waiting for an echo that may never come
-                _later(2.0, _shut_read, link.sock)
+                _later(2.0, link.sock.shutdown, socket.SHUT_RD)
 
 
 def _later(seconds: float, function, *args) -> None:
-    timer = threading.Timer(seconds, function, args)
+    def run() -> None:
+        with contextlib.suppress(OSError):  # the socket may be long gone
+            function(*args)
+
+    timer = threading.Timer(seconds, run)
     timer.daemon = True  # never hold up interpreter exit
     timer.start()
-
-
-def _shut_read(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):
-        sock.shutdown(socket.SHUT_RD)

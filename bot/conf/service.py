@@ -3,6 +3,7 @@ clock, and returns a Block Kit reply. Knows nothing of Slack's transport."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,10 +21,13 @@ from bot.reminders.ledger import Ledger
 from bot.schedule.current import CurrentSchedule
 from bot.schedule.model import Schedule, Session
 from bot.store.database import Store
+from bot.store.errors import StoreUnavailable, storage_errors
 from bot.views.blocks import Reply, ZoneLookup, escape, notice, session_list
 
 if TYPE_CHECKING:
     from bot.digest.posting import DigestPoster
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -47,7 +51,16 @@ class ConfService:
         entry = REGISTRY[command.name]
         if entry.admin_only and user_id not in self.admins:
             return self.admin_refusal(command)
-        return entry.run(self, user_id, command)
+        return self._run(entry, user_id, command)
+
+    def _run(self, entry, user_id: str, command: Command) -> Reply:
+        """Run a handler; a database that cannot take the work is a clear answer."""
+        try:
+            with storage_errors():
+                return entry.run(self, user_id, command)
+        except StoreUnavailable as problem:
+            log.warning("/conf %s for %s not done: %s", command.name, user_id, problem)
+            return notice(problem.advice, command_text=command.text)
 
     def answers_later(self, text: str) -> bool:
         """Whether `/conf TEXT` talks to Slack before it can answer."""
@@ -57,7 +70,7 @@ class ConfService:
         """A button click: subscribe or unsubscribe, and the confirmation."""
         name = "sub" if subscribe else "unsub"
         command = Command(name, session_id, f"{name} {session_id}")
-        return REGISTRY[name].run(self, user_id, command)
+        return self._run(REGISTRY[name], user_id, command)
 
     @property
     def schedule(self) -> Schedule:

@@ -12,13 +12,31 @@ from bot.conf.service import ConfService
 from bot.slack.listeners import register_listeners
 
 
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("bot.slack")
+    if not any(isinstance(f, _TokenFromClient) for f in logger.filters):
+        logger.addFilter(_TokenFromClient())
+    return logger
+
+
+class _TokenFromClient(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN from the environment is unused when it gets a
+    client: the client carries that same token, so the warning only misleads."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 def build_app(service: ConfService, client: WebClient, signing_secret: str, executor: Executor) -> App:
     app = App(
         client=client,
+        # Socket Mode needs no secret: its requests come over the bot's own socket, and
+        # the HTTP endpoint is then not served at all (see server.py).
         signing_secret=signing_secret,
+        request_verification_enabled=bool(signing_secret),
         listener_executor=executor,  # owned by the caller, so shutdown can wait for work after ack()
         token_verification_enabled=False,  # no auth.test at import time; the first request checks
-        logger=logging.getLogger("bot.slack"),
+        logger=_bolt_logger(),
     )
 
     def provide_service(context: BoltContext, next) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from bot.store.errors import kind_of
 from bot.store.migrations import migrate
 
 
@@ -31,26 +32,49 @@ def _utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# How long a write waits for another writer's lock before it gives up. Short: a command
+# must answer within Slack's 3 seconds, and its write must happen then or not at all.
+BUSY_SECONDS = 2.0
+
+
 class Store:
-    def __init__(self, path: str | Path, clock: Callable[[], datetime] | None = None):
+    def __init__(
+        self, path: str | Path, clock: Callable[[], datetime] | None = None, busy_seconds: float = BUSY_SECONDS
+    ):
         self.path = str(path)
+        self.busy_seconds = busy_seconds
         self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
         self._now = clock or (lambda: datetime.now(UTC))
         db = self.db
         db.enable_wal()
         migrate(db)
 
+    def _connect(self, busy_seconds: float) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=busy_seconds, check_same_thread=False)
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_seconds * 1000)}")
+        # WAL + NORMAL: no fsync per commit. A crash may lose the last "sent" marks,
+        # which leaves rows claimed; the takeover checks the DM before re-sending.
+        connection.execute("PRAGMA synchronous = NORMAL")
+        with self._connections_lock:
+            self._connections.append(connection)
+        return connection
+
     @property
     def db(self) -> sqlite_utils.Database:
         db = getattr(self._local, "db", None)
         if db is None:
-            connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-            connection.execute("PRAGMA busy_timeout = 30000")
-            # WAL + NORMAL: no fsync per commit. A crash may lose the last "sent" marks,
-            # which leaves rows claimed; the takeover checks the DM before re-sending.
-            connection.execute("PRAGMA synchronous = NORMAL")
-            db = self._local.db = sqlite_utils.Database(connection)
+            db = self._local.db = sqlite_utils.Database(self._connect(self.busy_seconds))
         return db
+
+    def close(self) -> None:
+        """Close every thread's connection (at shutdown, once the threads are done)."""
+        with self._connections_lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            with contextlib.suppress(sqlite3.Error):
+                connection.close()
 
     @contextlib.contextmanager
     def immediate(self) -> Iterator[sqlite3.Connection]:
@@ -66,11 +90,17 @@ class Store:
         connection.commit()
 
     def writable(self) -> bool:
-        """True when the database accepts a write (for /healthz)."""
+        """True when the database accepts a write (for /healthz), found out without
+        waiting: a lock another process holds means busy, not broken."""
+        connection = getattr(self._local, "health", None)
+        if connection is None:
+            connection = self._local.health = self._connect(busy_seconds=0.0)
         try:
-            with self.db.conn:
-                self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('_health', ?)", [_utcnow()])
+            with connection:
+                connection.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('_health', ?)", [_utcnow()])
             return True
+        except sqlite3.OperationalError as error:
+            return kind_of(error) == "busy"
         except sqlite3.Error:
             return False
 

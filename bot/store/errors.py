@@ -1,0 +1,50 @@
+"""When the database cannot take a write: busy (another process holds the lock past the
+busy timeout), full, read-only or broken. One exception with what to tell people, so
+a command answers clearly and a job logs one line instead of a traceback."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+
+_ADVICE = {
+    "busy": "The database is busy right now, so nothing was changed. Try again in a moment.",
+    "full": "I can't save anything: the database's disk is full. Nothing was changed; the bot's log says more.",
+    "read-only": "I can't save anything: the database is read-only. Nothing was changed; the bot's log says more.",
+    "broken": "I can't save anything: the database failed. Nothing was changed; the bot's log says more.",
+}
+
+
+class StoreUnavailable(Exception):
+    """The database refused the work; `kind` is busy, full, read-only or broken."""
+
+    def __init__(self, kind: str, detail: str):
+        super().__init__(f"database {kind}: {detail}")
+        self.kind = kind
+
+    @property
+    def advice(self) -> str:
+        return _ADVICE[self.kind]
+
+
+def kind_of(error: sqlite3.Error) -> str:
+    name = getattr(error, "sqlite_errorname", "") or ""
+    text = str(error).lower()
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return "busy"
+    if name.startswith("SQLITE_FULL") or "full" in text:
+        return "full"
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
+        return "read-only"
+    return "broken"
+
+
+@contextlib.contextmanager
+def storage_errors() -> Iterator[None]:
+    """Turns SQLite's operational errors (not the bugs: integrity, programming) into
+    StoreUnavailable."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        raise StoreUnavailable(kind_of(error), str(error)) from None
