@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -12,14 +11,12 @@ from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-import waitress
-
 from bot.bootstrap import Bot, build_bot
 from bot.clock import ManualClock
 from bot.config import Config
 from bot.console.signing import signature_headers, slash_command_body
 from bot.console.standin import SlackStandIn
-from bot.server import make_wsgi_app
+from bot.server import HttpServing, create_http_server
 from tests.conftest import SEED
 
 SECRET = "test-signing-secret"
@@ -51,19 +48,11 @@ class RunningBot:
             **overrides,
         )
         self.bot: Bot = build_bot(config, clock=self.clock)
-        self.server = waitress.create_server(
-            make_wsgi_app(self.bot), host="127.0.0.1", port=0, threads=4, asyncore_loop_timeout=0.05
-        )
-        self.port = self.server.effective_port
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
+        self.serving = HttpServing(create_http_server(self.bot, "127.0.0.1", 0, threads=4)).start()
+        self.port = self.serving.server.effective_port
 
     def close(self) -> None:
-        # Emptying the socket map ends waitress's loop at its next poll; closing
-        # sockets under a running loop would raise in its thread.
-        self.server._map.clear()
-        self.thread.join(timeout=5)
-        self.server.close()
+        self.serving.stop(drain_seconds=5)
         self.bot.close()
 
     @property

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -31,38 +33,46 @@ def base_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def start_serve(tmp_path, standin: SlackStandIn, port: int) -> subprocess.Popen:
+    """`serve` in HTTP mode, once its /healthz answers 200."""
+    env = base_env(
+        SLACK_BOT_TOKEN="xoxb-e2e",
+        SLACK_SIGNING_SECRET="e2e-secret",
+        SLACK_API_URL=standin.api_url,
+        PORT=str(port),
+        DATABASE_PATH=str(tmp_path / "e2e.db"),
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.1)  # waiting for a real process to bind its port
+    process.kill()
+    raise AssertionError(process.stdout.read().decode())
+
+
+def signed_command(port: int, text: str, standin: SlackStandIn) -> urllib.request.Request:
+    body = slash_command_body(text, "U1", standin.response_url("e2e"))
+    return urllib.request.Request(
+        f"http://127.0.0.1:{port}/slack/events",
+        data=body.encode(),
+        headers=signature_headers("e2e-secret", body),
+        method="POST",
+    )
+
+
 def test_serve_answers_healthz_and_a_signed_command(tmp_path):
     port = free_port()
     with SlackStandIn() as standin:
-        env = base_env(
-            SLACK_BOT_TOKEN="xoxb-e2e",
-            SLACK_SIGNING_SECRET="e2e-secret",
-            SLACK_API_URL=standin.api_url,
-            PORT=str(port),
-            DATABASE_PATH=str(tmp_path / "e2e.db"),
-        )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve"], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-        )
+        process = start_serve(tmp_path, standin, port)
         try:
-            deadline = time.monotonic() + 30
-            status = None
-            while time.monotonic() < deadline and process.poll() is None:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                        status = response.status
-                        break
-                except OSError:
-                    time.sleep(0.1)  # waiting for a real process to bind its port
-            assert status == 200, process.stdout.read().decode() if process.poll() is not None else "no answer"
-            body = slash_command_body("show 1Auye", "U1", standin.response_url("e2e"))
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/slack/events",
-                data=body.encode(),
-                headers=signature_headers("e2e-secret", body),
-                method="POST",
-            )
-            with urllib.request.urlopen(request, timeout=10) as response:
+            with urllib.request.urlopen(signed_command(port, "show 1Auye", standin), timeout=10) as response:
                 assert response.status == 200
                 assert b"Keynote: eBPF" in response.read()
             assert standin.calls_to("auth.test")  # the bot token was checked against SLACK_API_URL
@@ -71,10 +81,62 @@ def test_serve_answers_healthz_and_a_signed_command(tmp_path):
             process.wait(timeout=10)
 
 
+def test_sigterm_lets_the_request_in_flight_finish_then_stops_with_one_line(tmp_path):
+    port = free_port()
+    with SlackStandIn() as standin:
+        standin.delays["users.info"] = 1.5  # the command is still working when SIGTERM comes
+        process = start_serve(tmp_path, standin, port)
+        answers: list[int] = []
+        request = threading.Thread(
+            target=lambda: answers.append(
+                urllib.request.urlopen(signed_command(port, "now", standin), timeout=10).status
+            )
+        )
+        request.start()
+        standin.wait_for("users.info", timeout=10)
+        process.send_signal(signal.SIGTERM)
+        request.join(timeout=10)
+        output, _ = process.communicate(timeout=15)
+    assert answers == [200]
+    assert process.returncode == 0
+    stopped = [line for line in output.decode().splitlines() if "confbot stopped" in line]
+    assert len(stopped) == 1 and "(SIGTERM)" in stopped[0] and "unfinished" not in stopped[0]
+    assert "Traceback" not in output.decode()
+
+
+@pytest.mark.parametrize("mode", [{"SLACK_SIGNING_SECRET": "s"}, {"SLACK_APP_TOKEN": "xapp-1-e2e"}])
+def test_serve_stops_at_start_with_one_line_when_slack_refuses_the_token(tmp_path, mode):
+    with SlackStandIn() as standin:
+        standin.fail_next("auth.test", body={"ok": False, "error": "invalid_auth"})
+        env = base_env(SLACK_BOT_TOKEN="xoxb-1", SLACK_API_URL=standin.api_url, DATABASE_PATH=str(tmp_path / "a.db"))
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "serve"], cwd=REPO, env={**env, **mode}, capture_output=True, text=True,
+            timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"confbot: SLACK_BOT_TOKEN: Slack refused the token (invalid_auth) at {standin.api_url}"
+    ]
+
+
+def test_serve_stops_at_start_with_one_line_when_slack_cannot_be_reached(tmp_path):
+    api_url = f"http://127.0.0.1:{free_port()}/api/"  # nothing listens there
+    env = base_env(
+        SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", SLACK_API_URL=api_url, DATABASE_PATH=str(tmp_path / "a.db")
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"confbot: SLACK_API_URL: cannot reach {api_url} (")
+
+
 @pytest.mark.parametrize(
     ("env", "named"),
     [
         ({}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "foo", "SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "http"}, "PORT"),
