@@ -24,6 +24,7 @@ from bot.conf.service import ConfService
 from bot.config import Config, ConfigError
 from bot.digest.posting import DigestPoster
 from bot.jobs import new_scheduler, schedule_digest, start_jobs
+from bot.reload.download import Limits
 from bot.reload.fetch import FetchError, cached_copy, fetch_schedule
 from bot.reload.reloader import Reloader
 from bot.reminders.dispatch import ReminderDispatcher
@@ -62,7 +63,7 @@ class Bot:
     def refresh_from_url(self) -> str | None:
         """The SCHEDULE_REFRESH_MINUTES job: fetch again; the reloader acts on a change."""
         try:
-            fetch_schedule(self.config.schedule_url, self.config.schedule_path.parent)
+            fetch_schedule(self.config.schedule_url, self.config.schedule_path.parent, fetch_limits(self.config))
         except FetchError as problem:
             log.warning("%s; keeping the schedule I have", problem)
             return None
@@ -108,13 +109,17 @@ def web_client(config: Config) -> WebClient:
     )
 
 
+def fetch_limits(config: Config) -> Limits:
+    return Limits(seconds=config.schedule_fetch_seconds, max_bytes=config.schedule_max_bytes)
+
+
 def _with_fetched_schedule(config: Config) -> Config:
     """With SCHEDULE_URL, the schedule is its local copy (fetched now, or the last good one)."""
     if not config.schedule_url:
         return config
     folder = config.database_path.resolve().parent
     try:
-        path = fetch_schedule(config.schedule_url, folder)
+        path = fetch_schedule(config.schedule_url, folder, fetch_limits(config))
     except FetchError as problem:
         path = cached_copy(config.schedule_url, folder)
         if path is None:

@@ -44,6 +44,8 @@ class Config:
     port: int = 3000
     schedule_url: str | None = None
     schedule_refresh_minutes: int = 10
+    schedule_fetch_seconds: int = 30  # the whole download of SCHEDULE_URL, start-up included
+    schedule_max_bytes: int = 100 * 1024 * 1024
     public_url: str | None = None  # where `serve` is reachable, for agenda feed links
     reminder_tick_seconds: float = 1.0  # how often due reminders are looked for
     reminder_lease_seconds: float = 30.0  # a silent process's claims are taken over after this
@@ -122,6 +124,8 @@ class Config:
             port=_whole_number(env, "PORT", 3000, lowest=1, highest=65535),
             schedule_url=schedule_url,
             schedule_refresh_minutes=_whole_number(env, "SCHEDULE_REFRESH_MINUTES", 10, lowest=1, highest=7 * 24 * 60),
+            schedule_fetch_seconds=_whole_number(env, "SCHEDULE_FETCH_SECONDS", 30, lowest=1, highest=600),
+            schedule_max_bytes=_whole_number(env, "SCHEDULE_MAX_BYTES", 100 * 1024 * 1024, lowest=1024, highest=2**34),
             reminder_tick_seconds=_seconds(env, "REMINDER_TICK_SECONDS", 1.0),
             reminder_lease_seconds=_seconds(env, "REMINDER_LEASE_SECONDS", 30.0),
             reminder_lookahead_seconds=_seconds(env, "REMINDER_LOOKAHEAD_SECONDS", 1.0, lowest=0.0),

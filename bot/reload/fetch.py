@@ -11,11 +11,10 @@ import hashlib
 import logging
 import os
 import tempfile
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bot.reload.download import DEFAULT_LIMITS, DownloadError, Limits, download
 from bot.schedule import ScheduleError, parse_schedule
 from bot.schedule.ics import decode_ics
 
@@ -41,14 +40,12 @@ def cached_copy(url: str, folder: Path) -> Path | None:
     return candidate if candidate.exists() else None
 
 
-def fetch_schedule(url: str, folder: Path, timeout: float = 20.0) -> Path:
-    """Download `url` into `folder` and return the local copy. The copy is replaced only
-    by a download that loads as a schedule. Raises FetchError."""
-    request = urllib.request.Request(url, headers={"User-Agent": "confbot (schedule refresh)"})
+def fetch_schedule(url: str, folder: Path, limits: Limits = DEFAULT_LIMITS) -> Path:
+    """Download `url` into `folder` (within `limits`) and return the local copy. The copy
+    is replaced only by a download that loads as a schedule. Raises FetchError."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
-    except (urllib.error.URLError, OSError, ValueError) as problem:
+        body = download(url, limits)
+    except DownloadError as problem:
         raise FetchError(f"SCHEDULE_URL: could not fetch {url}: {problem}") from None
     target = folder / _local_name(url)
     if target.exists() and target.read_bytes() == body:
