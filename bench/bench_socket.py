@@ -147,7 +147,7 @@ def reconnect_after(sm: SocketModeStandIn, action, pid: int, window: float) -> d
     }
 
 
-def measure(name: str, web: WebAPI, idle: float, envelopes: int) -> dict:
+def measure(name: str, web: WebAPI, idle: float, envelopes: int, scenarios: list[str]) -> dict:
     result: dict = {"name": name}
     with SocketModeStandIn(refresh_grace=5.0) as sm, tempfile.TemporaryFile("w+") as log:
         web.socket_url = sm.url
@@ -175,7 +175,8 @@ def measure(name: str, web: WebAPI, idle: float, envelopes: int) -> dict:
             time.sleep(idle)
             result["idle_cpu"], result["idle_pings"] = cpu_seconds(proc.pid) - cpu0, sm.current.pings - pings0
 
-            result["close"] = reconnect_after(sm, sm.close_current, proc.pid, 3.0)
+            if "close" in scenarios:
+                result["close"] = reconnect_after(sm, sm.close_current, proc.pid, 3.0)
 
             def refresh() -> dict:
                 old = sm.request_refresh()
@@ -186,15 +187,19 @@ def measure(name: str, web: WebAPI, idle: float, envelopes: int) -> dict:
                     late = None
                 return {"ack_after_refresh": late, "old": old}
 
-            result["refresh"] = reconnect_after(sm, refresh, proc.pid, 3.0)
-            old = result["refresh"].pop("old")
-            deadline = time.monotonic() + sm.refresh_grace + 3
-            while old.open and time.monotonic() < deadline:  # the client's close, or ours after the grace
-                time.sleep(0.05)
-            result["refresh"]["old_ended_by"] = old.ended_by or "still open"
-            result["rst"] = reconnect_after(sm, lambda: sm.drop_current(reset=True), proc.pid, 10.0)
-            result["fin"] = reconnect_after(sm, lambda: sm.drop_current(reset=False), proc.pid, 10.0)
-            result["mute"] = reconnect_after(sm, sm.mute_current, proc.pid, 10.0)
+            if "refresh" in scenarios:
+                result["refresh"] = reconnect_after(sm, refresh, proc.pid, 3.0)
+                old = result["refresh"].pop("old")
+                deadline = time.monotonic() + sm.refresh_grace + 3
+                while old.open and time.monotonic() < deadline:  # the client's close, or ours after the grace
+                    time.sleep(0.05)
+                result["refresh"]["old_ended_by"] = old.ended_by or "still open"
+            if "rst" in scenarios:
+                result["rst"] = reconnect_after(sm, lambda: sm.drop_current(reset=True), proc.pid, 10.0)
+            if "fin" in scenarios:
+                result["fin"] = reconnect_after(sm, lambda: sm.drop_current(reset=False), proc.pid, 10.0)
+            if "mute" in scenarios:
+                result["mute"] = reconnect_after(sm, sm.mute_current, proc.pid, 10.0)
         except Exception as error:  # an adapter that cannot run is a result too
             result["error"] = f"{type(error).__name__}: {error}"
         finally:
@@ -261,6 +266,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help="config names (substring match)")
     parser.add_argument("--idle", type=float, default=10.0)
     parser.add_argument("--envelopes", type=int, default=50)
+    parser.add_argument("--scenarios", nargs="*", default=list(SCENARIOS), choices=list(SCENARIOS))
     args = parser.parse_args()
     if args.child:
         child(args.child, args.api_url)
@@ -270,7 +276,7 @@ def main() -> int:
     with WebAPI() as web:
         for name in names:
             print(f"measuring {name} ...", file=sys.stderr, flush=True)
-            results.append(measure(name, web, args.idle, args.envelopes))
+            results.append(measure(name, web, args.idle, args.envelopes, args.scenarios))
     problems = report(results, args.idle)
     for problem in problems:
         print(f"IMPLAUSIBLE: {problem}")
