@@ -84,6 +84,7 @@ def _serve(args: argparse.Namespace) -> int:
     def start() -> int:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run
+        logging.getLogger("slack_sdk").setLevel(logging.WARNING)  # not a line per retry
         config = Config.from_env(os.environ)
         bot = build_bot(config)
         check_slack(config)

@@ -11,6 +11,7 @@ scheduler and the database close, and one line says so.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import signal
 import threading
@@ -142,8 +143,17 @@ def _wait_for_stop_signal() -> str:
 
 
 def _stopped(bot: Bot, why: str, started: float, unfinished: int) -> None:
-    bot.close()  # the current job run finishes, then the scheduler and database close
+    """The current job run finishes, then the scheduler and database close, all within
+    DRAIN_SECONDS; a run still going then is left to the next process (its claimed
+    reminders are taken over after the lease) rather than holding the stop for ever."""
+    closing = threading.Thread(target=bot.close, name="close", daemon=True)
+    closing.start()
+    closing.join(DRAIN_SECONDS)
     dropped = f", {unfinished} requests unfinished" if unfinished else ""
+    if closing.is_alive():
+        log.warning("confbot stopped (%s) with a job still running after %.0f s%s", why, DRAIN_SECONDS, dropped)
+        logging.shutdown()
+        os._exit(0)  # the job's non-daemon threads would otherwise hold the exit
     log.info("confbot stopped (%s) in %.1f s%s", why, time.monotonic() - started, dropped)
 
 

@@ -188,3 +188,18 @@ def test_a_full_disk_is_named_as_such(tmp_path):
 def test_a_signed_command_still_works_through_the_guard(running):
     reply = running.conf("help")
     assert reply.status == 200 and json.loads(reply.body)["response_type"] == "ephemeral"
+
+
+def test_an_answer_the_response_url_cannot_take_is_one_log_line(running, caplog):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]  # nothing listens there once the probe closes
+    body = slash_command_body("reload", "U1", f"http://127.0.0.1:{closed_port}/response/gone")
+    with caplog.at_level(logging.INFO):
+        assert running.post(body, signature_headers(SECRET, body)).status == 200  # acknowledged at once
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any("response_url" in r.getMessage() for r in caplog.records):
+            time.sleep(0.02)  # the answer goes out after the ack, on the listener pool
+    [line] = [r.getMessage() for r in caplog.records if "response_url" in r.getMessage()]
+    assert line.startswith("could not answer through response_url: ")
+    assert not [r for r in caplog.records if r.exc_info or (r.name.startswith("bot") and r.levelno >= logging.ERROR)]

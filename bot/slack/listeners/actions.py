@@ -13,6 +13,7 @@ import logging
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.conf.service import ConfService
+from bot.slack.respond import respond_or_log
 from bot.views.blocks import SUBSCRIBE, UNSUBSCRIBE
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,15 @@ def _toggle(ack: Ack, body: dict, context: BoltContext, respond: Respond, subscr
     command_text = _command_of(action.get("block_id", ""))
     if command_text is not None:
         reply = service.handle(user_id, command_text)
-        respond(replace_original=True, text=reply.text, blocks=reply.blocks)
+        respond_or_log(respond, replace_original=True, text=reply.text, blocks=reply.blocks)
     else:
-        respond(response_type="ephemeral", replace_original=False, text=confirmation.text, blocks=confirmation.blocks)
+        respond_or_log(
+            respond,
+            response_type="ephemeral",
+            replace_original=False,
+            text=confirmation.text,
+            blocks=confirmation.blocks,
+        )
 
 
 def subscribe_clicked(ack: Ack, body: dict, context: BoltContext, respond: Respond) -> None:

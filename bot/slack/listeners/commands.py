@@ -10,6 +10,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.conf.service import ConfService
+from bot.slack.respond import respond_or_log
 
 
 def conf_command(ack: Ack, command: dict, context: BoltContext, respond: Respond) -> None:
@@ -18,7 +19,7 @@ def conf_command(ack: Ack, command: dict, context: BoltContext, respond: Respond
     if service.answers_later(text):
         ack(response_type="ephemeral", text="Working on it…")
         reply = service.handle(user_id, text)
-        respond(response_type="ephemeral", replace_original=True, text=reply.text, blocks=reply.blocks)
+        respond_or_log(respond, response_type="ephemeral", replace_original=True, text=reply.text, blocks=reply.blocks)
         return
     ack(**service.handle(user_id, text).as_ephemeral())
 
