@@ -44,6 +44,7 @@ class SlackStandIn:
         self.listeners: list[Callable[[Call], None]] = []
         self.delays: dict[str, float] = {}  # seconds to wait before answering, per method
         self.per_channel_interval: float = 0.0  # > 0: a second post to a channel within it gets 429
+        self.socket_url = ""  # what apps.connections.open hands out: a Socket Mode stand-in's URL
         self._last_post: dict[str, float] = {}
         self._failures: dict[str, list[Failure]] = {}
         self._lock = threading.Lock()
@@ -107,6 +108,8 @@ class SlackStandIn:
                 {"ok": True, "user_id": "UCONFBOT", "bot_id": "BCONFBOT", "team_id": "T0CONF", "user": "confbot"},
                 {},
             )
+        if method == "apps.connections.open" and self.socket_url:
+            return 200, {"ok": True, "url": self.socket_url}, {}
         if method == "users.info":
             user = params.get("user", "")
             zone = self.user_zones.get(user, self.default_zone)
