@@ -133,8 +133,11 @@ def build_bot(
     clock: Clock | None = None,
     client: WebClient | None = None,
     loaded: tuple[Schedule, list[Problem]] | None = None,
+    verify_slack: bool = False,
 ) -> Bot:
-    """The one place the bot is wired. `loaded`: the schedule already read (the console
+    """The one place the bot is wired. `verify_slack` (serve): the token is checked with
+    auth.test before the app is made, and the answer kept, so no request waits on it
+    later. `loaded`: the schedule already read (the console
     reads it first for its zone). Raises ScheduleError when the schedule cannot be loaded."""
     clock = clock or SystemClock()
     config = _with_fetched_schedule(config)
@@ -184,7 +187,9 @@ def build_bot(
         digest_changed=digest_changed,
     )
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")
-    app = build_app(service, client, config.signing_secret, executor)
+    if verify_slack:
+        check_slack(config)
+    app = build_app(service, client, config.signing_secret, executor, verify_token=verify_slack)
     return Bot(
         config, clock, catalog, store, client, service, app, executor, ledger, dispatcher, reloader, digests, scheduler
     )

@@ -77,7 +77,7 @@ def _explaining_bad_start(start: Callable[[], int]) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from bot.bootstrap import build_bot, check_slack
+    from bot.bootstrap import build_bot
     from bot.config import Config
     from bot.server import serve_http, serve_socket_mode
 
@@ -86,8 +86,7 @@ def _serve(args: argparse.Namespace) -> int:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run
         logging.getLogger("slack_sdk").setLevel(logging.WARNING)  # not a line per retry
         config = Config.from_env(os.environ)
-        bot = build_bot(config)
-        check_slack(config)
+        bot = build_bot(config, verify_slack=True)
         (serve_socket_mode if config.socket_mode else serve_http)(bot)
         return 0
 

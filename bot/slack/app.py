@@ -27,7 +27,9 @@ class _TokenFromClient(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
-def build_app(service: ConfService, client: WebClient, signing_secret: str, executor: Executor) -> App:
+def build_app(
+    service: ConfService, client: WebClient, signing_secret: str, executor: Executor, verify_token: bool = False
+) -> App:
     app = App(
         client=client,
         # Socket Mode needs no secret: its requests come over the bot's own socket, and
@@ -35,7 +37,9 @@ def build_app(service: ConfService, client: WebClient, signing_secret: str, exec
         signing_secret=signing_secret,
         request_verification_enabled=bool(signing_secret),
         listener_executor=executor,  # owned by the caller, so shutdown can wait for work after ack()
-        token_verification_enabled=False,  # no auth.test at import time; the first request checks
+        # True (serve): auth.test now, its answer kept for every request; False (tests,
+        # console): the first request asks.
+        token_verification_enabled=verify_token,
         logger=_bolt_logger(),
     )
 

@@ -72,10 +72,12 @@ def test_serve_answers_healthz_and_a_signed_command(tmp_path):
     with SlackStandIn() as standin:
         process = start_serve(tmp_path, standin, port)
         try:
+            checks = len(standin.calls_to("auth.test"))
+            assert checks >= 1  # the bot token was checked against SLACK_API_URL at start
             with urllib.request.urlopen(signed_command(port, "show 1Auye", standin), timeout=10) as response:
                 assert response.status == 200
                 assert b"Keynote: eBPF" in response.read()
-            assert standin.calls_to("auth.test")  # the bot token was checked against SLACK_API_URL
+            assert len(standin.calls_to("auth.test")) == checks  # and no request waits on it again
         finally:
             process.terminate()
             process.wait(timeout=10)
