@@ -135,16 +135,21 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=DETROIT)
 
 
+def bot_config(tmp_path, standin, **overrides) -> Config:
+    """A bot's settings against the stand-in, in tmp_path; any setting can be overridden."""
+    settings = {
+        "bot_token": "xoxb-test",
+        "signing_secret": "s",
+        "api_url": standin.api_url,
+        "schedule_path": SEED,
+        "database_path": tmp_path / "confbot.db",
+        "admin_user_ids": frozenset({"UADMIN"}),
+        "reminder_lookahead_seconds": 0.0,  # the ManualClock decides when rows are due
+    }
+    return Config(**{**settings, **overrides})
+
+
 def make_bot(tmp_path, standin, schedule=SEED, now="2022-10-24T10:00", **overrides):
     clock = ManualClock(at(now))
-    config = Config(
-        bot_token="xoxb-test",
-        signing_secret="s",
-        api_url=standin.api_url,
-        schedule_path=schedule,
-        database_path=tmp_path / "confbot.db",
-        admin_user_ids=frozenset({"UADMIN"}),
-        reminder_lookahead_seconds=0.0,  # the ManualClock decides when rows are due
-        **overrides,
-    )
+    config = bot_config(tmp_path, standin, schedule_path=schedule, **overrides)
     return build_bot(config, clock=clock), clock

@@ -6,8 +6,7 @@ import logging
 
 from bot.bootstrap import build_bot
 from bot.clock import ManualClock
-from bot.config import Config
-from tests.slackkit import at
+from tests.slackkit import at, bot_config
 
 
 def day_of_talks(count: int, hour: int = 8) -> str:
@@ -26,14 +25,7 @@ def day_of_talks(count: int, hour: int = 8) -> str:
 def bot_on(tmp_path, standin, text: str, admins=frozenset()):
     path = tmp_path / "schedule.md"
     path.write_text(text, encoding="utf-8")
-    config = Config(
-        bot_token="xoxb-test",
-        signing_secret="s",
-        api_url=standin.api_url,
-        schedule_path=path,
-        database_path=tmp_path / "confbot.db",
-        admin_user_ids=admins,
-    )
+    config = bot_config(tmp_path, standin, schedule_path=path, admin_user_ids=admins)
     return build_bot(config, clock=ManualClock(at("2022-10-20T10:00"))), path
 
 

@@ -12,13 +12,12 @@ import time
 import pytest
 
 from bot.bootstrap import build_bot
-from bot.config import Config
 from bot.console.signing import signature_headers, slash_command_body
 from bot.server import HttpServing, create_http_server
 from bot.store.database import Store
 from bot.store.errors import StoreUnavailable, kind_of
 from tests.conftest import SEED
-from tests.slackkit import SECRET, RunningBot
+from tests.slackkit import SECRET, RunningBot, bot_config
 
 
 @pytest.fixture
@@ -108,13 +107,7 @@ def test_150_idle_sockets_do_not_keep_a_signed_command_waiting(running):
 
 
 def test_socket_mode_without_a_signing_secret_serves_no_slack_endpoint(tmp_path, standin):
-    config = Config(
-        bot_token="xoxb-test",
-        app_token="xapp-1-test",
-        api_url=standin.api_url,
-        database_path=tmp_path / "confbot.db",
-        admin_user_ids=frozenset({"UADMIN"}),
-    )
+    config = bot_config(tmp_path, standin, signing_secret="", app_token="xapp-1-test")
     bot = build_bot(config)
     serving = HttpServing(create_http_server(bot, "127.0.0.1", 0, threads=2)).start()
     try:

@@ -9,10 +9,9 @@ import time
 import pytest
 
 from bot.bootstrap import build_bot
-from bot.config import Config
 from bot.console.socket_standin import SocketModeStandIn
 from bot.slack.socket_mode import socket_mode_handler
-from tests.conftest import SEED
+from tests.slackkit import bot_config
 
 SLASH = {
     "command": "/conf",
@@ -31,13 +30,7 @@ SLASH = {
 def connected(tmp_path, standin):
     with SocketModeStandIn(refresh_grace=5.0) as socket_mode:
         standin.socket_url = socket_mode.url
-        config = Config(
-            bot_token="xoxb-test",
-            app_token="xapp-1-test",
-            api_url=standin.api_url,
-            schedule_path=SEED,
-            database_path=tmp_path / "confbot.db",
-        )
+        config = bot_config(tmp_path, standin, signing_secret="", app_token="xapp-1-test")
         bot = build_bot(config)
         handler = socket_mode_handler(bot.app, config.app_token, bot.client)
         handler.connect()
