@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.schedule.zones import zone_named
 
@@ -22,6 +23,17 @@ def parse_clock(text: str) -> time | None:
 
 BUNDLED_SCHEDULE = Path(__file__).resolve().parent.parent / "data" / "kubecon-na-2022.md"
 DEFAULT_API_URL = "https://slack.com/api/"
+# A 5,000-session schedule is about 2 MB of Markdown; this leaves room for ten of them,
+# while the download, its copy and the parse stay small beside a 512 MB host.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _is_http_url(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 1) > 0
+    except ValueError:  # a port that is no number or out of range
+        return False
 
 
 class ConfigError(ValueError):
@@ -45,7 +57,7 @@ class Config:
     schedule_url: str | None = None
     schedule_refresh_minutes: int = 10
     schedule_fetch_seconds: int = 30  # the whole download of SCHEDULE_URL, start-up included
-    schedule_max_bytes: int = 100 * 1024 * 1024
+    schedule_max_bytes: int = DEFAULT_MAX_BYTES
     public_url: str | None = None  # where `serve` is reachable, for agenda feed links
     reminder_tick_seconds: float = 1.0  # how often due reminders are looked for
     reminder_lease_seconds: float = 30.0  # a silent process's claims are taken over after this
@@ -82,7 +94,7 @@ class Config:
                 raise ConfigError(
                     "SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)"
                 )
-        if bot_token and not re.fullmatch(r"xoxb-[A-Za-z0-9-]+", bot_token):
+        if for_serve and not re.fullmatch(r"xoxb-[A-Za-z0-9-]+", bot_token):
             raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
         if app_token and not app_token.startswith("xapp-"):
             raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
@@ -101,12 +113,20 @@ class Config:
                 raise ConfigError(f"CONFERENCE_TZ: {problem}") from None
 
         schedule_url = get("SCHEDULE_URL") or None
-        if schedule_url and not re.match(r"^https?://", schedule_url):
+        if schedule_url and not _is_http_url(schedule_url):
             raise ConfigError(f"SCHEDULE_URL must be an http(s) URL, not {schedule_url!r}")
 
         public_url = get("PUBLIC_URL").rstrip("/") or None
         if public_url and not re.match(r"^https?://[^\s/]+", public_url):
             raise ConfigError(f"PUBLIC_URL must be an http(s) URL, not {public_url!r}")
+
+        refresh_minutes = _whole_number(env, "SCHEDULE_REFRESH_MINUTES", 10, lowest=1, highest=7 * 24 * 60)
+        fetch_seconds = _whole_number(env, "SCHEDULE_FETCH_SECONDS", 30, lowest=1, highest=600)
+        if schedule_url and fetch_seconds >= refresh_minutes * 60:  # one refresh would hold up the next
+            raise ConfigError(
+                f"SCHEDULE_FETCH_SECONDS ({fetch_seconds}) must be shorter than SCHEDULE_REFRESH_MINUTES "
+                f"({refresh_minutes} min)"
+            )
 
         return cls(
             public_url=public_url,
@@ -123,9 +143,9 @@ class Config:
             admin_user_ids=frozenset(u.strip() for u in get("ADMIN_USER_IDS").split(",") if u.strip()),
             port=_whole_number(env, "PORT", 3000, lowest=1, highest=65535),
             schedule_url=schedule_url,
-            schedule_refresh_minutes=_whole_number(env, "SCHEDULE_REFRESH_MINUTES", 10, lowest=1, highest=7 * 24 * 60),
-            schedule_fetch_seconds=_whole_number(env, "SCHEDULE_FETCH_SECONDS", 30, lowest=1, highest=600),
-            schedule_max_bytes=_whole_number(env, "SCHEDULE_MAX_BYTES", 100 * 1024 * 1024, lowest=1024, highest=2**34),
+            schedule_refresh_minutes=refresh_minutes,
+            schedule_fetch_seconds=fetch_seconds,
+            schedule_max_bytes=_whole_number(env, "SCHEDULE_MAX_BYTES", DEFAULT_MAX_BYTES, lowest=1024, highest=2**31),
             reminder_tick_seconds=_seconds(env, "REMINDER_TICK_SECONDS", 1.0),
             reminder_lease_seconds=_seconds(env, "REMINDER_LEASE_SECONDS", 30.0),
             reminder_lookahead_seconds=_seconds(env, "REMINDER_LOOKAHEAD_SECONDS", 1.0, lowest=0.0),

@@ -23,7 +23,9 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
+
+from bot.config import DEFAULT_MAX_BYTES
 
 MAX_REDIRECTS = 5
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -37,7 +39,7 @@ class DownloadError(Exception):
 @dataclass(frozen=True)
 class Limits:
     seconds: float = 30.0  # the whole download
-    max_bytes: int = 100 * 1024 * 1024
+    max_bytes: int = DEFAULT_MAX_BYTES
 
 
 DEFAULT_LIMITS = Limits()
@@ -57,13 +59,6 @@ def address_kind(address: str) -> str:
     return "public"
 
 
-def _addresses(host: str, port: int) -> set[str]:
-    try:
-        return {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
-    except OSError as problem:
-        raise DownloadError(f"cannot resolve {host} ({problem.strerror or problem})") from None
-
-
 class _Deadline:
     """The whole download's time; at the end, the socket in use is shut down."""
 
@@ -72,7 +67,7 @@ class _Deadline:
         self.end = time.monotonic() + seconds
         self.expired = False
         self._socket: socket.socket | None = None
-        self._timer = threading.Timer(seconds, self._expire)
+        self._timer = threading.Timer(seconds, self.expire)
         self._timer.daemon = True
 
     def __enter__(self) -> _Deadline:
@@ -85,9 +80,9 @@ class _Deadline:
     def watch(self, sock: socket.socket | None) -> None:
         self._socket = sock
         if self.expired:
-            self._expire()
+            self.expire()
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
         self.expired = True
         if self._socket is not None:
             with contextlib.suppress(OSError):
@@ -100,6 +95,29 @@ class _Deadline:
         return left
 
 
+def _addresses(host: str, port: int, deadline: _Deadline) -> set[str]:
+    """The host's addresses, looked up within the deadline (getaddrinfo has no timeout of
+    its own, so it runs on a helper thread that is abandoned at the deadline)."""
+    found: list[set[str]] = []
+    failed: list[str] = []
+
+    def look_up() -> None:
+        try:
+            found.append({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
+        except (OSError, UnicodeError) as problem:
+            failed.append(getattr(problem, "strerror", None) or str(problem))
+
+    lookup = threading.Thread(target=look_up, name="resolve", daemon=True)
+    lookup.start()
+    lookup.join(deadline.remaining())
+    if failed:
+        raise DownloadError(f"cannot resolve {host} ({failed[0]})")
+    if not found:
+        deadline.expire()
+        deadline.remaining()  # raises: the deadline passed while resolving
+    return found[0]
+
+
 def _connection(url: str, deadline: _Deadline) -> http.client.HTTPConnection:
     parts = urlsplit(url)
     timeout = deadline.remaining()
@@ -110,14 +128,25 @@ def _connection(url: str, deadline: _Deadline) -> http.client.HTTPConnection:
     return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
 
 
-def _check_target(url: str, allowed: set[str]) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise DownloadError(f"redirected to {url!r}, which is not an http(s) URL")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    for address in _addresses(parts.hostname, port):
+def _host_and_port(url: str) -> tuple[str, int]:
+    """The URL's host and port; DownloadError for anything that is not an http(s) URL."""
+    try:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError
+        return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a port that is no number or out of range, a broken host
+        raise DownloadError(f"{url!r} is not an http(s) URL") from None
+
+
+def _check_target(url: str, allowed: set[str], deadline: _Deadline) -> None:
+    try:
+        host, port = _host_and_port(url)
+    except DownloadError:
+        raise DownloadError(f"redirected to {url!r}, which is not an http(s) URL") from None
+    for address in _addresses(host, port, deadline):
         if address_kind(address) not in allowed:
-            raise DownloadError(f"redirected to {parts.hostname} ({address_kind(address)} address {address}): refused")
+            raise DownloadError(f"redirected to {host} ({address_kind(address)} address {address}): refused")
 
 
 def _read_body(response: http.client.HTTPResponse, limits: Limits, deadline: _Deadline) -> bytes:
@@ -137,13 +166,10 @@ def _read_body(response: http.client.HTTPResponse, limits: Limits, deadline: _De
 
 def download(url: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """The body of `url` (after redirects). Raises DownloadError."""
-    first = urlsplit(url)
-    if first.scheme not in ("http", "https") or not first.hostname:
-        raise DownloadError(f"{url!r} is not an http(s) URL")
-    first_port = first.port or (443 if first.scheme == "https" else 80)
-    allowed = {"public"} | {address_kind(a) for a in _addresses(first.hostname, first_port)}
+    host, port = _host_and_port(url)
     seen = [url]
     with _Deadline(limits.seconds) as deadline:
+        allowed = {"public"} | {address_kind(a) for a in _addresses(host, port, deadline)}
         current = url
         while True:
             connection = _connection(current, deadline)
@@ -155,6 +181,7 @@ def download(url: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
                     if address_kind(peer) not in allowed:
                         raise DownloadError(f"{urlsplit(current).hostname} is at {peer}, a refused address")
                     path = urlsplit(current)._replace(scheme="", netloc="", fragment="").geturl() or "/"
+                    path = quote(path, safe="/%?=&:@!$'()*+,;~-._")  # non-ASCII as a browser sends it
                     connection.request("GET", path, headers={"User-Agent": "confbot (schedule refresh)"})
                     response = connection.getresponse()
                     deadline.remaining()
@@ -164,14 +191,14 @@ def download(url: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
                             raise DownloadError(f"redirect loop: {' -> '.join([*seen, target])}")
                         if len(seen) > MAX_REDIRECTS:
                             raise DownloadError(f"more than {MAX_REDIRECTS} redirects")
-                        _check_target(target, allowed)
+                        _check_target(target, allowed, deadline)
                         seen.append(target)
                         current = target
                         continue
                     if response.status != 200:
                         raise DownloadError(f"HTTP {response.status} {response.reason}".strip())
                     return _read_body(response, limits, deadline)
-                except (OSError, http.client.HTTPException) as problem:
+                except (OSError, http.client.HTTPException, ValueError) as problem:  # ValueError: bad URL text
                     deadline.remaining()  # a socket shut at the deadline says so, not "bad file descriptor"
                     reason = getattr(problem, "strerror", None) or str(problem) or type(problem).__name__
                     raise DownloadError(reason) from None

@@ -48,7 +48,7 @@ def fetch_schedule(url: str, folder: Path, limits: Limits = DEFAULT_LIMITS) -> P
     except DownloadError as problem:
         raise FetchError(f"SCHEDULE_URL: could not fetch {url}: {problem}") from None
     target = folder / _local_name(url)
-    if target.exists() and target.read_bytes() == body:
+    if target.exists() and target.stat().st_size == len(body) and target.read_bytes() == body:
         return target  # unchanged: leave the file (and its mtime) alone
     try:
         parse_schedule(

@@ -15,6 +15,7 @@ import hmac
 import io
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qs
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are a few kB; a big view state stays far below
 MAX_CLOCK_SKEW = 5 * 60  # Slack's own rule for replayed requests
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII digits only: str.isdigit() also takes "²"
 
 
 class Refused(Exception):
@@ -47,12 +49,15 @@ def _body(environ: dict) -> bytes:
 def _check_signature(secret: str, environ: dict, body: bytes, now: float) -> None:
     timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
     signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
-    if not timestamp.isdigit() or not signature:
+    if not _TIMESTAMP.fullmatch(timestamp) or not signature:
         raise Refused("401 Unauthorized", "no Slack signature")
     if abs(now - int(timestamp)) > MAX_CLOCK_SKEW:
         raise Refused("401 Unauthorized", "a stale or future timestamp")
-    expected = "v0=" + hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, signature):
+    expected = (
+        b"v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest().encode()
+    )
+    # WSGI headers are latin-1 strings: as bytes, any header compares without raising
+    if not hmac.compare_digest(expected, signature.encode("latin-1", "replace")):
         raise Refused("401 Unauthorized", "a wrong signature")
 
 

@@ -66,6 +66,12 @@ class Misbehaving(BaseHTTPRequestHandler):
                 self.redirect("http://169.254.169.254/latest/meta-data/")
             elif self.path == "/to-private":
                 self.redirect("http://10.1.2.3/schedule.md")
+            elif self.path == "/to-bad-port":
+                self.redirect("http://127.0.0.1:99999/x")
+            elif self.path == "/to-accented":
+                self.redirect("/\u00e9t\u00e9")
+            elif self.path == "/to-bad-host":
+                self.redirect("http://a..b/x")
             elif self.path in ("/loop-a", "/loop-b"):
                 self.redirect("/loop-b" if self.path == "/loop-a" else "/loop-a")
             else:
@@ -117,6 +123,14 @@ def test_redirects_go_only_to_http_and_never_inward(server):
     reason, took = failure(f"{server}/to-metadata")
     assert reason == "redirected to 169.254.169.254 (link-local address 169.254.169.254): refused" and took < 1
     assert failure(f"{server}/to-private")[0] == "redirected to 10.1.2.3 (private address 10.1.2.3): refused"
+
+
+def test_a_redirect_to_a_broken_url_is_one_line_not_a_traceback(server):
+    assert (
+        failure(f"{server}/to-bad-port")[0] == "redirected to 'http://127.0.0.1:99999/x', which is not an http(s) URL"
+    )
+    assert failure(f"{server}/to-bad-host")[0].startswith("cannot resolve a..b (")
+    assert failure(f"{server}/to-accented")[0] == "HTTP 404 Not Found"  # asked for as /%C3%A9t%C3%A9
 
 
 def test_a_redirect_loop_is_one_line(server):

@@ -72,6 +72,9 @@ def test_a_5_mb_unsigned_body_is_refused_from_its_length_without_the_process_gro
         ({"Content-Type": "application/json"}, b"{", 401),  # unsigned
         ({"X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": "v0=00"}, b"token=x", 401),
         ({"X-Slack-Request-Timestamp": "1", "X-Slack-Signature": "v0=00"}, b"token=x", 401),  # stale
+        ({"X-Slack-Request-Timestamp": "\u00b2", "X-Slack-Signature": "v0=00"}, b"token=x", 401),  # a digit, not ASCII
+        ({"X-Slack-Request-Timestamp": "9" * 5000, "X-Slack-Signature": "v0=00"}, b"token=x", 401),  # too long
+        ({"X-Slack-Request-Timestamp": "NOW", "X-Slack-Signature": "v0=\u00e9"}, b"token=x", 401),  # not ASCII
         ({}, b"\xff\xfe not utf-8", 400),  # signed below, but not text
         ({"Content-Type": "application/json"}, b"{", 400),  # signed, not JSON
         ({}, b"payload=%7Bnot-json", 400),  # signed form whose payload is not JSON
@@ -83,8 +86,10 @@ def test_malformed_requests_get_a_4xx_and_no_traceback(running, caplog, headers,
         stamp = signed["X-Slack-Request-Timestamp"]
         digest = __import__("hmac").new(SECRET.encode(), f"v0:{stamp}:".encode() + body, "sha256").hexdigest()
         headers = {**signed, "X-Slack-Signature": f"v0={digest}", **headers}
+    if headers.get("X-Slack-Request-Timestamp") == "NOW":  # a fresh timestamp, so the signature is what fails
+        headers = {**headers, "X-Slack-Request-Timestamp": str(int(time.time()))}
     lines = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-    head = f"POST /slack/events HTTP/1.1\r\nHost: x\r\n{lines}Content-Length: {len(body)}\r\n\r\n".encode()
+    head = f"POST /slack/events HTTP/1.1\r\nHost: x\r\n{lines}Content-Length: {len(body)}\r\n\r\n".encode("latin-1")
     with caplog.at_level(logging.INFO):
         answer = raw_exchange(running.port, head, body)
     assert answer.startswith(f"HTTP/1.1 {status}".encode()), answer[:120]

@@ -147,6 +147,20 @@ def test_serve_stops_at_start_with_one_line_when_slack_cannot_be_reached(tmp_pat
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "CONFERENCE_TZ": "Mars/Base"}, "CONFERENCE_TZ"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "slack"}, "SLACK_API_URL"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PUBLIC_URL": "conf.example"}, "PUBLIC_URL"),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SCHEDULE_URL": "http://h:abc/x.md"},
+            "SCHEDULE_URL",
+        ),
+        (
+            {
+                "SLACK_BOT_TOKEN": "xoxb-1",
+                "SLACK_SIGNING_SECRET": "s",
+                "SCHEDULE_URL": "http://h/x.md",
+                "SCHEDULE_REFRESH_MINUTES": "1",
+                "SCHEDULE_FETCH_SECONDS": "90",
+            },
+            "SCHEDULE_FETCH_SECONDS",
+        ),
     ],
 )
 def test_bad_setting_is_one_line_naming_it(env, named):
