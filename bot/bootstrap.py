@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -80,16 +82,29 @@ class Bot:
 
 
 def check_slack(config: Config) -> None:
-    """`auth.test` before serving: a token Slack refuses, or a Slack it cannot reach,
-    stops the start with one line naming the setting, instead of failing every request."""
+    """`auth.test` before serving (and, in Socket Mode, `apps.connections.open` with the
+    app token): a token Slack refuses, or a Slack it cannot reach, stops the start with one
+    line naming the setting, instead of failing every request."""
     quiet = logging.getLogger(f"{__name__}.auth_test")  # the one line below says it all
     quiet.setLevel(logging.CRITICAL)
     client = WebClient(token=config.bot_token, base_url=config.api_url, timeout=5, retry_handlers=[], logger=quiet)
+    _ask_slack(config, "SLACK_BOT_TOKEN", client.auth_test)
+    if config.app_token:
+        _ask_slack(config, "SLACK_APP_TOKEN", lambda: client.apps_connections_open(app_token=config.app_token))
+
+
+def _ask_slack(config: Config, setting: str, call: Callable[[], object]) -> None:
     try:
-        client.auth_test()
+        call()
     except SlackApiError as refused:
-        code = refused.response.get("error") if refused.response is not None else "refused"
-        raise ConfigError(f"SLACK_BOT_TOKEN: Slack refused the token ({code}) at {config.api_url}") from None
+        response = refused.response
+        code = response.get("error") if response is not None and isinstance(response.data, dict) else None
+        if not re.fullmatch(r"[a-z0-9_]+", str(code)):  # an answer, but not Slack's (an error page): a wrong URL
+            status = getattr(response, "status_code", "?")
+            raise ConfigError(
+                f"SLACK_API_URL: {config.api_url} does not answer as Slack's Web API (HTTP {status})"
+            ) from None
+        raise ConfigError(f"{setting}: Slack refused the token ({code}) at {config.api_url}") from None
     except (SlackClientError, OSError, ValueError) as problem:
         reason = getattr(problem, "reason", None) or problem
         raise ConfigError(f"SLACK_API_URL: cannot reach {config.api_url} ({reason})") from None

@@ -9,12 +9,15 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import pytest
 
+from bot.bootstrap import check_slack
 from bot.config import Config, ConfigError
 from bot.console.signing import signature_headers, slash_command_body
+from bot.console.socket_standin import SocketModeStandIn
 from bot.console.standin import SlackStandIn
 from tests.conftest import REPO
 
@@ -121,6 +124,31 @@ def test_serve_stops_at_start_with_one_line_when_slack_refuses_the_token(tmp_pat
     ]
 
 
+def test_socket_mode_stops_at_start_with_one_line_when_slack_refuses_the_app_token(tmp_path):
+    with SlackStandIn() as standin:
+        standin.fail_next("apps.connections.open", body={"ok": False, "error": "invalid_auth"})
+        env = base_env(
+            SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1-x", SLACK_API_URL=standin.api_url,
+            DATABASE_PATH=str(tmp_path / "a.db"),
+        )  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "serve"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+        )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"confbot: SLACK_APP_TOKEN: Slack refused the token (invalid_auth) at {standin.api_url}"
+    ]
+
+
+def test_a_slack_api_url_that_is_not_slack_is_named(tmp_path):
+    with SlackStandIn() as standin:  # its /response/ pages answer, but not as Slack's Web API
+        standin.fail_next("auth.test", status=502, body={"html": "<h1>Bad gateway</h1>"})
+        config = Config(bot_token="xoxb-1", api_url=standin.api_url, database_path=tmp_path / "a.db")
+        with pytest.raises(ConfigError) as raised:
+            check_slack(config)
+    assert str(raised.value) == f"SLACK_API_URL: {standin.api_url} does not answer as Slack's Web API (HTTP 502)"
+
+
 def test_serve_stops_at_start_with_one_line_when_slack_cannot_be_reached(tmp_path):
     api_url = f"http://127.0.0.1:{free_port()}/api/"  # nothing listens there
     env = base_env(
@@ -185,9 +213,10 @@ def test_secrets_never_appear_in_the_config_repr():
     assert config.reminder_minutes == 10 and config.port == 3000 and config.digest_time.hour == 8
 
 
-def test_serve_with_an_app_token_connects_in_socket_mode_through_slack_api_url(tmp_path):
+def test_serve_in_socket_mode_connects_answers_health_serves_no_events_and_stops_cleanly(tmp_path):
     port = free_port()
-    with SlackStandIn() as standin:
+    with SlackStandIn() as standin, SocketModeStandIn() as socket_mode:
+        standin.socket_url = socket_mode.url
         env = base_env(
             SLACK_BOT_TOKEN="xoxb-e2e",
             SLACK_APP_TOKEN="xapp-1-e2e",
@@ -196,21 +225,38 @@ def test_serve_with_an_app_token_connects_in_socket_mode_through_slack_api_url(t
             PORT=str(port),
         )
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve"],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            [sys.executable, "-m", "bot", "serve"], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )
         try:
-            calls = standin.wait_for("apps.connections.open", timeout=30)
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
-                assert response.status == 200  # health and agenda feeds still answer over HTTP
+            socket_mode.wait_for_connections(1, timeout=30)
+            envelope = socket_mode.send_envelope(
+                "slash_commands", {"command": "/conf", "text": "help", "user_id": "U1"}
+            )
+            ack, seconds = socket_mode.wait_for_ack(envelope, timeout=3)
+            assert seconds < 1 and "/conf" in str(ack.get("payload"))
+            assert http_status(f"http://127.0.0.1:{port}/healthz") == 200  # health and feeds still answer
+            assert http_status(f"http://127.0.0.1:{port}/slack/events", data=b"x") == 404  # no secret: no door
         finally:
-            process.terminate()
-            process.wait(timeout=10)
-    assert calls, "Socket Mode never asked for a connection"
-    assert calls[0].authorization == "Bearer xapp-1-e2e"  # the app-level token opens the socket
+            process.send_signal(signal.SIGTERM)
+            output, _ = process.communicate(timeout=20)
+    assert process.returncode == 0
+    assert {c.authorization for c in standin.calls_to("apps.connections.open")} == {"Bearer xapp-1-e2e"}
+    assert sum("confbot stopped (SIGTERM)" in line for line in output.decode().splitlines()) == 1
+
+
+def http_status(url: str, data: bytes | None = None) -> int:
+    """The status of a GET (or a POST of `data`), retried while the server is starting."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)  # the port is not bound yet
 
 
 def test_serve_with_an_unusable_database_path_names_it(tmp_path):
