@@ -113,16 +113,16 @@ class HttpServing:
         return bool(tasks.queue) or tasks.active_count > 0 or any(c.requests or c.total_outbufs_len for c in channels)
 
     def stop(self, drain_seconds: float = DRAIN_SECONDS) -> int:
-        """Refuse new connections, wait for the requests in flight, end the loop.
-        Returns how many requests were still unfinished at the deadline."""
+        """Refuse new connections, wait (at most `drain_seconds`) for the requests in
+        flight, end the loop. Returns how many were still unfinished then."""
         self._in_loop(self._close_listener)
         deadline = time.monotonic() + drain_seconds
         while self._busy() and time.monotonic() < deadline:
             time.sleep(0.02)
         unfinished = self.server.task_dispatcher.active_count + len(self.server.task_dispatcher.queue)
         self._in_loop(self.server._map.clear)  # an empty map ends waitress's loop
-        self.thread.join(timeout=2)
-        self.server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        self.thread.join(timeout=0.5)
+        self.server.task_dispatcher.shutdown(cancel_pending=True, timeout=0.2)
         return unfinished
 
 
@@ -144,11 +144,11 @@ def _wait_for_stop_signal() -> str:
 
 def _stopped(bot: Bot, why: str, started: float, unfinished: int) -> None:
     """The current job run finishes, then the scheduler and database close, all within
-    DRAIN_SECONDS; a run still going then is left to the next process (its claimed
-    reminders are taken over after the lease) rather than holding the stop for ever."""
+    what is left of DRAIN_SECONDS since the signal; a run still going then is left to the
+    next process (its claimed reminders are taken over after the lease)."""
     closing = threading.Thread(target=bot.close, name="close", daemon=True)
     closing.start()
-    closing.join(DRAIN_SECONDS)
+    closing.join(max(0.5, DRAIN_SECONDS - (time.monotonic() - started)))
     dropped = f", {unfinished} requests unfinished" if unfinished else ""
     if closing.is_alive():
         log.warning("confbot stopped (%s) with a job still running after %.0f s%s", why, DRAIN_SECONDS, dropped)
@@ -163,7 +163,7 @@ def serve_http(bot: Bot, host: str = "0.0.0.0") -> None:
     log.info("confbot listening on http://%s:%d/slack/events", host, bot.config.port)
     why = _wait_for_stop_signal()
     started = time.monotonic()
-    _stopped(bot, why, started, serving.stop())
+    _stopped(bot, why, started, serving.stop(DRAIN_SECONDS - 1))
 
 
 def serve_socket_mode(bot: Bot, host: str = "0.0.0.0") -> None:
@@ -179,4 +179,4 @@ def serve_socket_mode(bot: Bot, host: str = "0.0.0.0") -> None:
     why = _wait_for_stop_signal()
     started = time.monotonic()
     handler.close()
-    _stopped(bot, why, started, serving.stop())
+    _stopped(bot, why, started, serving.stop(DRAIN_SECONDS - 1 - (time.monotonic() - started)))

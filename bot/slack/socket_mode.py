@@ -16,7 +16,6 @@ sent during a refresh. Three things are added to it:
 from __future__ import annotations
 
 import contextlib
-import select
 import socket
 import threading
 import time
@@ -62,13 +61,10 @@ def peer_closed(sock: socket.socket | None) -> bool:
     if sock is None:
         return False
     try:
-        readable, _, _ = select.select([sock], [], [], 0)
-        if not readable:
-            return False
         with socket.fromfd(sock.fileno(), sock.family, sock.type) as raw:
             return raw.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
     except BlockingIOError:
-        return False  # the reader took the bytes first: the link is alive
+        return False  # nothing to read: the link is alive and quiet
     except (OSError, ValueError):
         return True
 
@@ -91,8 +87,10 @@ class ConfSocketModeHandler(SocketModeHandler):
         self._watchdog.start()
 
     def _watch(self) -> None:
+        pause, failures = WATCH_SECONDS, 0
         while not self.client.closed:
-            time.sleep(WATCH_SECONDS)
+            time.sleep(pause)
+            pause = WATCH_SECONDS
             session = self.client.current_session
             if session is None:
                 continue
@@ -105,8 +103,13 @@ class ConfSocketModeHandler(SocketModeHandler):
                     session.sock.shutdown(socket.SHUT_RDWR)
                 try:
                     self.client.connect_to_new_endpoint(force=True)
-                except (SlackApiError, SlackClientError, OSError) as problem:  # tried again at the next watch
-                    self.client.logger.warning("Socket Mode: reconnecting failed: %s", error_code(problem))
+                    failures = 0
+                except (SlackApiError, SlackClientError, OSError) as problem:
+                    failures += 1
+                    pause = min(10.0, 2.0**failures)  # Slack down: try again, less and less often
+                    self.client.logger.warning(
+                        "Socket Mode: reconnecting failed (%s); next try in %.0f s", error_code(problem), pause
+                    )
 
 
 def socket_mode_handler(app: App, app_token: str, client: WebClient) -> ConfSocketModeHandler:

@@ -92,10 +92,10 @@ class Store:
     def writable(self) -> bool:
         """True when the database accepts a write (for /healthz), found out without
         waiting: a lock another process holds means busy, not broken."""
-        connection = getattr(self._local, "health", None)
-        if connection is None:
-            connection = self._local.health = self._connect(busy_seconds=0.0)
         try:
+            connection = getattr(self._local, "health", None)
+            if connection is None:
+                connection = self._local.health = self._connect(busy_seconds=0.0)
             with connection:
                 connection.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('_health', ?)", [_utcnow()])
             return True

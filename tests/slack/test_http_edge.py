@@ -201,3 +201,30 @@ def test_an_answer_the_response_url_cannot_take_is_one_log_line(running, caplog)
     [line] = [r.getMessage() for r in caplog.records if "response_url" in r.getMessage()]
     assert line.startswith("could not answer through response_url: ")
     assert not [r for r in caplog.records if r.exc_info or (r.name.startswith("bot") and r.levelno >= logging.ERROR)]
+
+
+def test_a_full_disk_gives_a_clear_reply_and_a_log_line(tmp_path, standin, monkeypatch, caplog):
+    bot = RunningBot(tmp_path, SEED, "2022-10-20T08:00", standin)
+    original = Store._connect
+
+    def no_room_to_grow(self, busy_seconds):  # the disk fills up: the file cannot take another page
+        connection = original(self, busy_seconds)
+        pages = connection.execute("PRAGMA page_count").fetchone()[0]
+        connection.execute(f"PRAGMA max_page_count = {pages}")
+        return connection
+
+    monkeypatch.setattr(Store, "_connect", no_room_to_grow)
+    try:
+        with caplog.at_level(logging.WARNING):
+            replies = []
+            sessions = list(bot.bot.catalog.current.schedule)
+            for number in range(2000):  # until the last free page is used
+                user, session = f"U{number // len(sessions)}", sessions[number % len(sessions)]
+                replies.append(bot.conf(f"sub {session.id}", user=user).json["text"])
+                if "disk is full" in replies[-1]:
+                    break
+        assert "I can't save anything: the database's disk is full. Nothing was changed" in replies[-1]
+        assert any("not done: database full" in r.getMessage() for r in caplog.records)
+        assert not any(r.exc_info for r in caplog.records)
+    finally:
+        bot.close()

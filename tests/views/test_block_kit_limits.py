@@ -14,10 +14,13 @@ from bot.digest.building import build_digest
 from bot.schedule.model import Session, Speaker
 from bot.views.blocks import Reply, change_reply, notice, reminder_reply, session_detail, session_list
 from bot.views.limits import clip, fit_blocks
+from tests.conftest import SEED
+from tests.slackkit import make_bot
 
 VENUE = ZoneInfo("America/Detroit")
 DAY = date(2022, 10, 24)
 HUGE = "<!channel> & " + "word " * 2000  # 10,000+ characters with markup in it
+SEED_TEXT = SEED.read_text(encoding="utf-8")
 
 
 def huge_session(number: int) -> Session:
@@ -100,3 +103,21 @@ def test_block_ids_are_made_unique_and_ids_values_and_button_texts_short():
     assert fitted[0]["accessory"]["text"]["text"] == "B" * 74 + "…"
     assert len(fitted[2]["text"]["text"]) == 150
     assert block_kit_problems(blocks) != []  # the check itself sees what was wrong
+
+
+def test_the_admins_broken_schedule_dm_is_accepted_however_long_the_errors(tmp_path, standin):
+    folder = tmp_path / ("a-long-folder-name-" * 13)  # each error line names it: 20 lines pass 3,000 characters
+    folder.mkdir()
+    path = folder / "schedule.md"
+    path.write_text(SEED_TEXT, encoding="utf-8")
+    bot, _ = make_bot(tmp_path, standin, schedule=path)
+    try:
+        broken = "\n".join(f"### [{'<!channel> ' * 80}](https://x.example/{n})\n\nMonday 31:99\n" for n in range(300))
+        path.write_text(SEED_TEXT.split("\n---\n", 1)[0] + "\n---\n" + broken, encoding="utf-8")
+        bot.reloader.reload("test")
+        [dm] = [c for c in standin.calls_to("chat.postMessage") if c.params.get("channel") == "UADMIN"]
+        assert dm.delivered, block_kit_problems(dm.params.get("blocks") or [], dm.params.get("text"))
+        assert "did not load" in dm.params["text"]
+        assert dm.params["blocks"][0]["text"]["text"].endswith("…")  # it was long: clipped, not refused
+    finally:
+        bot.close()
