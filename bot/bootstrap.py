@@ -14,11 +14,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, ServerErrorRetryHandler
 
 from bot.clock import Clock, SystemClock
 from bot.conf.follows import Follows
@@ -35,6 +31,7 @@ from bot.schedule import Problem, Schedule, load_schedule
 from bot.schedule.current import CurrentSchedule
 from bot.slack.app import build_app
 from bot.store.database import Store
+from bot.webapi.budget import Budgets, CountingRateLimitHandler, RateLimited
 from bot.webapi.direct import DirectMessages
 from bot.webapi.user_zones import UserZones
 
@@ -56,6 +53,7 @@ class Bot:
     reloader: Reloader
     digests: DigestPoster
     scheduler: BaseScheduler
+    zones: UserZones
     jobs_running: bool = False
 
     def start_jobs(self) -> None:
@@ -110,15 +108,16 @@ def _ask_slack(config: Config, setting: str, call: Callable[[], object]) -> None
         raise ConfigError(f"SLACK_API_URL: cannot reach {config.api_url} ({reason})") from None
 
 
-def web_client(config: Config) -> WebClient:
-    """Every Web API call goes to SLACK_API_URL; 429s, 5xx and dropped connections retry."""
+def web_client(config: Config, limited: RateLimited) -> WebClient:
+    """Every Web API call goes to SLACK_API_URL; 429s (counted in `limited`, Retry-After
+    honoured), 5xx and dropped connections retry."""
     return WebClient(
         token=config.bot_token or None,
         base_url=config.api_url,
         timeout=10,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
+            CountingRateLimitHandler(limited, max_retry_count=3),
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
@@ -167,16 +166,22 @@ def build_bot(
         raise ConfigError(
             f"DATABASE_PATH: cannot use {str(config.database_path)!r} as a database ({problem})"
         ) from None
-    client = client or web_client(config)
-    zones = UserZones(client, clock.now)
+    limited = RateLimited()
+    client = client or web_client(config, limited)
+    budgets = Budgets()
+    zones = UserZones(client, clock.now, store, budgets)
     ledger = Ledger(store, config.reminder_minutes)
-    direct = DirectMessages(client)
+    direct = DirectMessages(client, budgets, known=ledger.dm_channel)
     lease = timedelta(seconds=config.reminder_lease_seconds)
     lookahead = timedelta(seconds=config.reminder_lookahead_seconds)
-    dispatcher = ReminderDispatcher(ledger, catalog, direct, clock, zones, lease=lease, lookahead=lookahead)
+    # Sends never wait on users.info: the zones job learns them ahead (venue time until then).
+    dispatcher = ReminderDispatcher(
+        ledger, catalog, direct, clock, zones.known, lease=lease, lookahead=lookahead, senders=config.reminder_senders
+    )
     follows = Follows(catalog, store, ledger)
     reloader = Reloader(
-        config.schedule_path, config.conference_tz, catalog, ledger, store, direct, clock, zones, config.admin_user_ids,
+        config.schedule_path, config.conference_tz, catalog, ledger, store, direct, clock, zones.known,
+        config.admin_user_ids,
         source=source, after_reload=follows.apply,  # new and moved sessions reach their followers
     )  # fmt: skip
     digests = DigestPoster(
@@ -200,11 +205,13 @@ def build_bot(
         admins=config.admin_user_ids,
         public_url=config.public_url,
         digest_changed=digest_changed,
+        rate_limited=limited.snapshot,
     )
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")
     if verify_slack:
         check_slack(config)
     app = build_app(service, client, config.signing_secret, executor, verify_token=verify_slack)
     return Bot(
-        config, clock, catalog, store, client, service, app, executor, ledger, dispatcher, reloader, digests, scheduler
-    )
+        config, clock, catalog, store, client, service, app, executor, ledger, dispatcher, reloader, digests, scheduler,
+        zones,
+    )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -13,6 +13,7 @@ from bot.digest.posting import digest_trigger
 from bot.store.errors import StoreUnavailable, storage_errors
 
 log = logging.getLogger(__name__)
+ZONES_AHEAD = timedelta(hours=6)  # users' zones are learned this long before their reminders
 
 
 class _Job:
@@ -53,7 +54,8 @@ def start_jobs(bot) -> None:
         scheduler.add_job(_Job(job_id, run), "interval", seconds=seconds, id=job_id, **first)
 
     every(config.reminder_tick_seconds, "reminders", bot.dispatcher.tick)
-    every(max(0.5, config.reminder_lease_seconds / 4), "heartbeat", bot.dispatcher.beat)
+    every(max(0.5, config.reminder_lease_seconds / 5), "heartbeat", bot.dispatcher.beat)
+    every(30, "user-zones", lambda: bot.zones.warm(bot.ledger.users_due_before(bot.clock.now() + ZONES_AHEAD)))
     every(5, "schedule-file", bot.reloader.check_file, at_once=False)
     if config.schedule_url:
         every(config.schedule_refresh_minutes * 60, "schedule-url", bot.refresh_from_url, at_once=False)

@@ -43,6 +43,7 @@ class ConfService:
     admins: frozenset[str] = frozenset()
     public_url: str | None = None  # where /calendar/TOKEN.ics is served
     digest_changed: Callable[[], None] = lambda: None
+    rate_limited: Callable[[], dict[str, int]] = dict  # Slack's 429s so far, per method
 
     # -- entry points and what every handler shares ---------------------------------
 

@@ -4,14 +4,20 @@ It answers the methods the bot calls the way Slack does, records every call, and
 be told to fail (429 with Retry-After, 500, an error code). Console mode runs it so the
 bot needs no Slack account; the tests run it so nothing reaches the internet.
 Also receives `response_url` posts at /response/<id>.
+
+`tiers=True` makes it Slack-faithful: each method's published rate tier is enforced with
+a token bucket (429 + Retry-After past it), `latency` adds a network round trip to every
+Web API call, and `speed` runs Slack's clock faster so tests fit a minute into seconds.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,9 +42,58 @@ class Failure:
     headers: dict
 
 
+@dataclass
+class Bucket:
+    """A token bucket: `burst` calls at once, refilled at `per_second`."""
+
+    per_second: float
+    burst: float
+    tokens: float
+    updated: float
+
+    def refill(self, now: float) -> None:
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.per_second)
+        self.updated = now
+
+    def wait(self) -> float:
+        """Seconds until a call would be allowed (0: now); call refill first."""
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.per_second
+
+
+# Slack's published tiers, as (calls per minute, burst): api.slack.com/apis/rate-limits.
+TIER_2 = (20, 5)  # auth.test and apps.connections.open are Tier 1 (1/min): too tight to restart a bot
+TIER_3 = (50, 10)
+TIER_4 = (100, 20)
+METHOD_TIERS = {
+    "users.info": TIER_4,
+    "views.publish": TIER_4,
+    "conversations.history": TIER_3,
+    "conversations.open": TIER_3,
+    "conversations.list": TIER_3,
+    "auth.test": TIER_2,
+    "apps.connections.open": TIER_2,
+}
+POST_PER_CHANNEL = (60, 3)  # chat.postMessage: 1 per second per channel
+POST_WORKSPACE = (1200, 400)  # and a workspace-wide cap
+
+
 class SlackStandIn:
-    def __init__(self, user_zones: dict[str, str] | None = None, default_zone: str | None = None):
+    def __init__(
+        self,
+        user_zones: dict[str, str] | None = None,
+        default_zone: str | None = None,
+        tiers: bool = False,
+        latency: float = 0.0,
+        speed: float = 1.0,
+    ):
+        if speed <= 0:
+            raise ValueError("speed must be positive")
         self.calls: list[Call] = []
+        self.tiers = tiers  # enforce Slack's rate tiers per method
+        self.latency = latency  # seconds of round trip added to every Web API call
+        self.speed = speed  # every rate is multiplied by this
+        self.rate_limited: Counter[str] = Counter()  # 429s answered, per method
+        self._buckets: dict[tuple[str, str], Bucket] = {}
         self.user_zones = dict(user_zones or {})
         self.default_zone = default_zone
         self.listeners: list[Callable[[Call], None]] = []
@@ -96,12 +151,44 @@ class SlackStandIn:
 
     # -- answering ----------------------------------------------------------------
 
+    def _bucket(self, key: tuple[str, str], rate: tuple[int, int], now: float) -> Bucket:
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            per_minute, burst = rate
+            bucket = self._buckets[key] = Bucket(per_minute * self.speed / 60.0, burst, burst, now)
+        bucket.refill(now)
+        return bucket
+
+    def _over_tier(self, method: str, params: dict) -> float:
+        """Seconds to wait when `method` is past its tier (0: allowed, and counted)."""
+        now = time.monotonic()
+        with self._lock:
+            if method == "chat.postMessage":
+                channel = str(params.get("channel", ""))
+                if channel.startswith(("U", "W")):  # a post to a user lands in their DM
+                    channel = "D" + channel
+                buckets = [
+                    self._bucket(("chat.postMessage", channel), POST_PER_CHANNEL, now),
+                    self._bucket(("chat.postMessage", ""), POST_WORKSPACE, now),
+                ]
+            else:
+                buckets = [self._bucket((method, ""), METHOD_TIERS.get(method, TIER_3), now)]
+            wait = max(b.wait() for b in buckets)
+            if wait == 0:  # take from every bucket only when all allow it
+                for bucket in buckets:
+                    bucket.tokens -= 1
+            return wait
+
     def _answer(self, method: str, params: dict, call: Call | None = None) -> tuple[int, dict, dict]:
         with self._lock:
             queued = self._failures.get(method)
             if queued:
                 failure = queued.pop(0)
                 return failure.status, failure.body, failure.headers
+        if self.tiers:
+            wait = self._over_tier(method, params)
+            if wait:  # Retry-After is whole seconds; rounding down would invite a second 429
+                return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(max(1, math.ceil(wait)))}
         if method == "auth.test":
             return (
                 200,
@@ -173,8 +260,12 @@ class SlackStandIn:
                 path, _, query = self.path.partition("?")
                 if path == "/_calls":  # for a benchmark running the stand-in as its own process
                     with standin._lock:
-                        calls = [{"method": c.method, "at": c.at, "params": c.params} for c in standin.calls]
-                    self._send(200, {"ok": True, "calls": calls}, {})
+                        calls = [
+                            {"method": c.method, "at": c.at, "params": c.params, "delivered": c.delivered}
+                            for c in standin.calls
+                        ]
+                        limited = dict(standin.rate_limited)
+                    self._send(200, {"ok": True, "calls": calls, "rate_limited": limited}, {})
                     return
                 self._handle(path, _decode(query, "application/x-www-form-urlencoded"))
 
@@ -194,11 +285,18 @@ class SlackStandIn:
                     self._send(404, {"ok": False, "error": "unknown_method"}, {})
                     return
                 method = self.path[len("/api/") :]
+                if standin.latency:  # half the round trip on the way in: Slack sees the call late too
+                    time.sleep(standin.latency / 2)
                 call = Call(method, params, self.path, authorization=self.headers.get("Authorization", ""))
                 standin._record(call)
                 status, body, headers = standin._answer(method, params, call)
+                if status == 429:
+                    with standin._lock:
+                        standin.rate_limited[method] += 1
                 if standin.delays.get(method):  # accepted, but the answer is slow: like Slack under load
                     time.sleep(standin.delays[method])
+                if standin.latency:  # and half on the way back
+                    time.sleep(standin.latency / 2)
                 self._send(status, body, headers)
 
             def _send(self, status: int, body: dict, headers: dict) -> None:
@@ -269,15 +367,18 @@ def _decode(raw: str, content_type: str) -> dict:
 
 
 def main() -> None:
-    """`python -m bot.slack.standin [--per-channel-interval S]`: serve until killed,
-    printing the port on the first line."""
+    """`python -m bot.console.standin [--per-channel-interval S] [--tiers] [--latency-ms N]
+    [--speed X]`: serve until killed, printing the port on the first line."""
     import argparse
     import sys
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--per-channel-interval", type=float, default=0.0)
+    parser.add_argument("--tiers", action="store_true", help="enforce Slack's rate tiers (429 + Retry-After)")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="round trip added to every Web API call")
+    parser.add_argument("--speed", type=float, default=1.0, help="multiply every rate by this")
     args = parser.parse_args()
-    standin = SlackStandIn()
+    standin = SlackStandIn(tiers=args.tiers, latency=args.latency_ms / 1000, speed=args.speed)
     standin.per_channel_interval = args.per_channel_interval
     print(standin.port, flush=True)
     with contextlib.suppress(KeyboardInterrupt):

@@ -10,6 +10,7 @@ once, logged once; anything else puts the row back for a later tick.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import uuid
@@ -22,13 +23,24 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.clock import Clock
 from bot.reminders.ledger import Ledger
-from bot.reminders.planning import Due, batches, delivered_rows, reminder_metadata, triage
+from bot.reminders.planning import Due, batches, by_user, delivered_rows, reminder_metadata, triage
 from bot.schedule.current import CurrentSchedule
 from bot.views.blocks import ZoneLookup, reminder_reply
+from bot.webapi.budget import OverBudget
 from bot.webapi.direct import DirectMessages
 from bot.webapi.errors import PERMANENT_ERRORS, error_code
 
 log = logging.getLogger(__name__)
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, as another user
+    return True
 
 
 @dataclass
@@ -52,13 +64,13 @@ class ReminderDispatcher:
     lease: timedelta = timedelta(seconds=30)
     worker: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     batch_limit: int = 5000
-    senders: int = 4  # messages in flight at once; more only adds GIL contention (bench.bench_reminders)
-    warm_ahead: timedelta = timedelta(minutes=2)
+    senders: int = 16  # messages in flight at once: a Slack round trip is tens of ms (bench.bench_reminders)
     # Rows due before the next tick are claimed now and posted at their due second, so a
     # reminder is not late by the tick's phase.
     lookahead: timedelta = timedelta(0)
     sleep: Callable[[float], None] = time.sleep
     _pool: ThreadPoolExecutor | None = None
+    _neighbours_checked: bool = False
     _report_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def beat(self) -> None:
@@ -68,21 +80,19 @@ class ReminderDispatcher:
         report = TickReport()
         now = self.clock.now()
         self.ledger.heartbeat(self.worker, now)
-        for batch in batches(self.ledger.take_over_stale(self.worker, now, self.lease)):
-            self._recover(batch, report)
+        if not self._neighbours_checked:  # a restart on this host takes over its predecessor's claims now
+            self._neighbours_checked = True
+            gone = self.ledger.forget_gone_neighbours(self.worker, process_alive)
+            if gone:
+                log.info("taking over the reminders of %d stopped process(es) on this host", len(gone))
+        fresh, doubtful = self.ledger.take_over_stale(self.worker, now, self.lease)
         claimed = self.ledger.claim_due(self.worker, now + self.lookahead, self.batch_limit)
-        self._dispatch(claimed, now, report)
-        self._warm_zones(now)
+        self._dispatch(fresh + claimed, now, report)
+        if doubtful:  # one history check per person, through the sender pool
+            undelivered = [row for rows in self._executor().map(
+                lambda rows: self._recover(rows, report), by_user(doubtful)) for row in rows]  # fmt: skip
+            self._dispatch(undelivered, self.clock.now(), report)
         return report
-
-    def _warm_zones(self, now: datetime) -> None:
-        """Look up the zones of users with reminders due soon, so sending costs one call."""
-        warm = getattr(self.viewer_zone, "is_cached", None)
-        if warm is None:
-            return
-        users = [u for u in self.ledger.users_due_before(now + self.warm_ahead, limit=1000) if not warm(u)]
-        if users:
-            list(self._executor().map(self.viewer_zone, users))
 
     def _executor(self) -> ThreadPoolExecutor:
         if self._pool is None:
@@ -103,43 +113,40 @@ class ReminderDispatcher:
         self._wait_until(work[0][0].due_at)
         mine = self.ledger.owned(self.worker, [row.id for batch in work for row in batch])
         work = [batch for batch in work if all(row.id in mine for row in batch)]  # others took over: theirs now
-        delivered: list[tuple[list[int], str, str | None]] = []
-        try:
-            if len(work) == 1:
-                self._send(work[0], report, delivered)
-            else:
-                for _ in self._executor().map(lambda batch: self._send(batch, report, delivered), work):
-                    pass
-        finally:
-            # One transaction for every delivery of the tick; a crash before it leaves
-            # rows claimed, and the takeover finds them in the DMs' history.
-            self.ledger.finish_sent(self.worker, delivered, self.clock.now())
+        if len(work) == 1:
+            self._send(work[0], report)
+        else:
+            for _ in self._executor().map(lambda batch: self._send(batch, report), work):
+                pass
 
     def _wait_until(self, due: datetime) -> None:
         delay = (due - self.clock.now()).total_seconds()
         if delay > 0:
             self.sleep(delay)
 
-    def _recover(self, batch: list[Due], report: TickReport) -> None:
-        """A claim whose process died: was it delivered before the crash?"""
+    def _recover(self, batch: list[Due], report: TickReport) -> list[Due]:
+        """Posts to one person that began before their process died (or timed out): did
+        they arrive? Returns the rows the DM's history does not show, to be sent."""
         user_id = batch[0].user_id
         ids = [row.id for row in batch]
         try:
             delivered = delivered_rows(batch, self.direct.history(user_id))
+        except OverBudget as problem:  # not asked yet: no attempt spent, asked again in a moment
+            self.ledger.release(self.worker, ids, str(problem), self.clock.now(), uncertain=True, attempt=False)
+            self._count(report, retried=len(ids))
+            return []
         except (SlackApiError, SlackClientError, OSError) as problem:
             # Unknown either way: never send blind. Check again on a later tick.
             self._release(ids, f"history check failed: {error_code(problem)}", report, uncertain=True)
-            return
+            return []
         done = [row for row in batch if row.id in delivered]
         if done:
             channel = self.direct.channel(user_id)
             self.ledger.finish(self.worker, [r.id for r in done], "sent", self.clock.now(), channel=channel)
             self._count(report, recovered=len(done))
-        remaining = [row for row in batch if row.id not in delivered]
-        if remaining:
-            self._dispatch(remaining, self.clock.now(), report)
+        return [row for row in batch if row.id not in delivered]
 
-    def _send(self, batch: list[Due], report: TickReport, delivered: list) -> None:
+    def _send(self, batch: list[Due], report: TickReport) -> None:
         self._wait_until(batch[0].due_at)
         schedule = self.catalog.current.schedule
         gone = [row for row in batch if schedule.get(row.session_id) is None]  # a reload removed it meanwhile
@@ -164,6 +171,7 @@ class ReminderDispatcher:
             log.exception("could not build reminder %s", ids)
             self._release(ids, "could not build the message", report)
             return
+        self.ledger.mark_attempting(self.worker, ids)
         try:
             channel, response = self.direct.post(user_id, reply, reminder_metadata(batch))
         except SlackApiError as problem:
@@ -179,8 +187,9 @@ class ReminderDispatcher:
             log.warning("reminder %s for %s: %s; will check the DM before sending again", ids, user_id, problem)
             self._release(ids, f"{type(problem).__name__}: {problem}", report, uncertain=True)
             return
-        with self._report_lock:
-            delivered.append((ids, channel, response.get("ts")))
+        # Recorded at once, so a crash leaves in doubt only the posts in flight (at most
+        # one per sender), each checked against its DM's history by whoever takes over.
+        self.ledger.finish_sent(self.worker, [(ids, channel, response.get("ts"))], self.clock.now())
         self._count(report, sent=len(ids), messages=1)
 
     def _release(self, ids: list[int], error: str, report: TickReport, uncertain: bool = False) -> None:

@@ -8,7 +8,9 @@ second send.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import socket
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 from bot.reminders.planning import Due, due_time
@@ -16,6 +18,7 @@ from bot.schedule.model import Schedule, Session
 from bot.store.database import Store, stamp
 
 OFF = -1  # remind_minutes value meaning "no reminders for me"
+HOST = socket.gethostname()
 MAX_ATTEMPTS = 8  # with retries spaced 2, 4, … 60 s apart: about four minutes of Slack trouble
 
 
@@ -92,7 +95,20 @@ class Ledger:
 
     def heartbeat(self, worker: str, now: datetime) -> None:
         with self.db.conn:
-            self.db.execute("INSERT OR REPLACE INTO workers (id, heartbeat_at) VALUES (?, ?)", [worker, stamp(now)])
+            self.db.execute(
+                "INSERT OR REPLACE INTO workers (id, heartbeat_at, host, pid) VALUES (?, ?, ?, ?)",
+                [worker, stamp(now), HOST, os.getpid()],
+            )
+
+    def forget_gone_neighbours(self, worker: str, alive: Callable[[int], bool]) -> list[str]:
+        """Workers on this host whose process is gone (a restart after a crash): removed,
+        so their claims are taken over now rather than after the lease. Returns their ids."""
+        rows = self.db.execute("SELECT id, pid FROM workers WHERE host = ? AND id != ?", [HOST, worker]).fetchall()
+        gone = [row_id for row_id, pid in rows if pid is not None and not alive(pid)]
+        if gone:
+            with self.db.conn:
+                self.db.conn.executemany("DELETE FROM workers WHERE id = ?", [(g,) for g in gone])
+        return gone
 
     def claim_due(self, worker: str, now: datetime, limit: int = 1000) -> list[Due]:
         with self.store.immediate() as connection:
@@ -105,25 +121,39 @@ class Ledger:
             ).fetchall()
         return sorted((_due(r) for r in rows), key=lambda d: (d.due_at, d.id))
 
-    def take_over_stale(self, worker: str, now: datetime, lease: timedelta) -> list[Due]:
-        """Rows whose delivery nobody can vouch for, to be checked against the DM's
-        history: claims of processes that stopped beating for longer than `lease`, and
-        rows marked uncertain (a send that timed out, a history check that failed)."""
+    def take_over_stale(self, worker: str, now: datetime, lease: timedelta) -> tuple[list[Due], list[Due]]:
+        """Claims of processes that stopped beating for longer than `lease`, now this
+        worker's, as (never attempted, doubtful). Never attempted: the dead process had not
+        begun their post, so they are sent at once. Doubtful: it had (or a send timed out,
+        or a history check failed: `uncertain`): checked against the DM's history first."""
         with self.store.immediate() as connection:
             rows = connection.execute(
-                "UPDATE reminders SET status = 'claimed', claimed_by = ?, claimed_at = ? "
-                "WHERE (status = 'claimed' AND claimed_by != ? "
+                "UPDATE reminders SET claimed_by = ?, claimed_at = ?, "
+                "status = CASE status WHEN 'claimed' THEN 'claimed' ELSE 'doubtful' END "
+                "WHERE (status IN ('claimed', 'attempting', 'doubtful') AND claimed_by != ? "
                 "AND claimed_by NOT IN (SELECT id FROM workers WHERE heartbeat_at >= ?)) "
                 "OR (status = 'uncertain' AND (retry_at IS NULL OR retry_at <= ?)) "
-                "RETURNING id, user_id, session_id, due_at",
+                "RETURNING id, user_id, session_id, due_at, status",
                 [worker, stamp(now), worker, stamp(now - lease), stamp(now)],
             ).fetchall()
-        return sorted((_due(r) for r in rows), key=lambda d: (d.due_at, d.id))
+        ordered = sorted(rows, key=lambda r: (r[3], r[0]))
+        fresh = [_due(r) for r in ordered if r[4] == "claimed"]
+        doubtful = [_due(r) for r in ordered if r[4] == "doubtful"]
+        return fresh, doubtful
+
+    def mark_attempting(self, worker: str, ids: list[int]) -> None:
+        """Just before a post: after a crash, only rows marked so need a history check."""
+        marks = ",".join("?" * len(ids))
+        with self.db.conn:
+            self.db.execute(
+                f"UPDATE reminders SET status = 'attempting' WHERE id IN ({marks}) AND claimed_by = ?", [*ids, worker]
+            )
 
     def owned(self, worker: str, ids: list[int]) -> set[int]:
         """Which of `ids` this worker still holds (another may have taken some over)."""
         rows = self.db.execute(
-            "SELECT id FROM reminders WHERE status = 'claimed' AND claimed_by = ?", [worker]
+            "SELECT id FROM reminders WHERE status IN ('claimed', 'attempting', 'doubtful') AND claimed_by = ?",
+            [worker],
         ).fetchall()
         wanted = set(ids)
         return {row[0] for row in rows if row[0] in wanted}
@@ -150,10 +180,14 @@ class Ledger:
                 [status, stamp(now), fields.get("channel"), fields.get("ts"), fields.get("error"), *ids, worker],
             )
 
-    def release(self, worker: str, ids: list[int], error: str, now: datetime, uncertain: bool = False) -> list[int]:
+    def release(
+        self, worker: str, ids: list[int], error: str, now: datetime, uncertain: bool = False, attempt: bool = True
+    ) -> list[int]:
         """Give rows back for a later try, spaced out: `planned` when Slack said no (not
         delivered), `uncertain` when nobody knows (checked against the DM before any
-        resend). Rows out of attempts fail. Returns the failed ids."""
+        resend). Rows out of attempts fail. `attempt=False`: nothing was tried (the bot's
+        own budget said wait): no attempt counted, tried again in a second or two.
+        Returns the failed ids."""
         marks = ",".join("?" * len(ids))
         retry_status = "uncertain" if uncertain else "planned"
         with self.db.conn:
@@ -162,9 +196,9 @@ class Ledger:
             ).fetchall()
             failed = []
             for row_id, attempts in rows:
-                tries = (attempts or 0) + 1
+                tries = (attempts or 0) + (1 if attempt else 0)
                 status = "failed" if tries >= MAX_ATTEMPTS else retry_status
-                retry_at = stamp(now + timedelta(seconds=min(60, 2**tries)))
+                retry_at = stamp(now + timedelta(seconds=min(60, 2**tries) if attempt else 1.5))
                 self.db.execute(
                     "UPDATE reminders SET status = ?, claimed_by = NULL, attempts = ?, error = ?, retry_at = ? "
                     "WHERE id = ?",
@@ -174,16 +208,25 @@ class Ledger:
                     failed.append(row_id)
         return failed
 
+    def dm_channel(self, user_id: str) -> str | None:
+        """The person's DM channel, as Slack named it when a reminder was delivered."""
+        row = self.db.execute(
+            "SELECT channel FROM reminders WHERE user_id = ? AND channel LIKE 'D%' LIMIT 1", [user_id]
+        ).fetchone()
+        return row[0] if row else None
+
     # -- reporting ----------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
         rows = self.db.execute("SELECT status, count(*) FROM reminders GROUP BY status").fetchall()
         return {status: count for status, count in rows}
 
-    def users_due_before(self, moment: datetime, limit: int = 1000) -> list[str]:
+    def users_due_before(self, moment: datetime, limit: int | None = None) -> list[str]:
+        """Users with reminders planned before `moment`, soonest first."""
         rows = self.db.execute(
-            "SELECT DISTINCT user_id FROM reminders WHERE status = 'planned' AND due_at <= ? LIMIT ?",
-            [stamp(moment), limit],
+            "SELECT user_id FROM reminders WHERE status = 'planned' AND due_at <= ? "
+            "GROUP BY user_id ORDER BY min(due_at) LIMIT ?",
+            [stamp(moment), -1 if limit is None else limit],
         ).fetchall()
         return [row[0] for row in rows]
 

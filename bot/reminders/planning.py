@@ -62,6 +62,14 @@ def batches(rows: list[Due]) -> list[list[Due]]:
     return list(groups.values())
 
 
+def by_user(rows: list[Due]) -> list[list[Due]]:
+    """Rows grouped by person, in due order: one DM history answers for all of them."""
+    groups: dict[str, list[Due]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (r.due_at, r.id)):
+        groups[row.user_id].append(row)
+    return list(groups.values())
+
+
 def reminder_metadata(batch: list[Due]) -> dict:
     """Exactly the contract's shape."""
     return {

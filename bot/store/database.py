@@ -134,10 +134,11 @@ class Store:
         return [row[0] for row in rows]
 
     def subscriber_count(self) -> int:
-        return self.db.execute("SELECT count(DISTINCT user_id) FROM subscriptions").fetchone()[0]
+        """People with at least one subscription (kept by triggers: no scan of every row)."""
+        return self.db.execute("SELECT count(*) FROM subscriber_counts").fetchone()[0]
 
     def subscription_counts(self, session_ids: Iterable[str] | None = None) -> dict[str, int]:
-        rows = self.db.execute("SELECT session_id, count(*) FROM subscriptions GROUP BY session_id").fetchall()
+        rows = self.db.execute("SELECT session_id, count FROM subscription_counts").fetchall()
         counts = {row[0]: row[1] for row in rows}
         if session_ids is not None:
             wanted = set(session_ids)
@@ -212,6 +213,20 @@ class Store:
     def feed_user(self, token: str) -> str | None:
         row = self.db.execute("SELECT user_id FROM feeds WHERE token = ?", [token]).fetchone()
         return row[0] if row else None
+
+    # -- users' zones ---------------------------------------------------------------
+
+    def user_zone(self, user_id: str) -> tuple[str, datetime] | None:
+        """The zone name users.info gave ("" for none) and when, if ever learned."""
+        row = self.db.execute("SELECT zone, learned_at FROM user_zones WHERE user_id = ?", [user_id]).fetchone()
+        return (row[0] or "", datetime.fromisoformat(row[1])) if row else None
+
+    def remember_user_zone(self, user_id: str, zone: str, learned_at: datetime) -> None:
+        with self.db.conn:
+            self.db.execute(
+                "INSERT OR REPLACE INTO user_zones (user_id, zone, learned_at) VALUES (?, ?, ?)",
+                [user_id, zone, learned_at.isoformat()],
+            )
 
     # -- settings -----------------------------------------------------------------
 

@@ -106,6 +106,39 @@ def _m009_follow_offers(db: sqlite_utils.Database) -> None:
     db["follow_offers"].create({"user_id": str, "session_id": str}, pk=("user_id", "session_id"), if_not_exists=True)
 
 
+_COUNT_STATEMENTS = [
+    "INSERT OR REPLACE INTO subscription_counts SELECT session_id, count(*) FROM subscriptions GROUP BY session_id",
+    "INSERT OR REPLACE INTO subscriber_counts SELECT user_id, count(*) FROM subscriptions GROUP BY user_id",
+    """CREATE TRIGGER IF NOT EXISTS subscription_added AFTER INSERT ON subscriptions BEGIN
+        INSERT INTO subscription_counts VALUES (new.session_id, 1)
+            ON CONFLICT (session_id) DO UPDATE SET count = count + 1;
+        INSERT INTO subscriber_counts VALUES (new.user_id, 1)
+            ON CONFLICT (user_id) DO UPDATE SET count = count + 1;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS subscription_removed AFTER DELETE ON subscriptions BEGIN
+        UPDATE subscription_counts SET count = count - 1 WHERE session_id = old.session_id;
+        DELETE FROM subscription_counts WHERE session_id = old.session_id AND count <= 0;
+        UPDATE subscriber_counts SET count = count - 1 WHERE user_id = old.user_id;
+        DELETE FROM subscriber_counts WHERE user_id = old.user_id AND count <= 0;
+    END""",
+]
+
+
+def _m010_attempts_zones_counts(db: sqlite_utils.Database) -> None:
+    # A claimed row is marked `attempting` just before its post, so after a crash only
+    # those need the DM's history checked. Workers say where they run, so a successor on
+    # the same host can see its predecessor is gone without waiting out the lease.
+    db["workers"].add_column("host", str)
+    db["workers"].add_column("pid", int)
+    # Users' zones, learned from users.info ahead of their reminders: a send never waits on it.
+    db["user_zones"].create({"user_id": str, "zone": str, "learned_at": str}, pk="user_id", if_not_exists=True)
+    # Counts `stats` reads, kept by triggers as subscriptions change (no scans of 100k rows).
+    db["subscription_counts"].create({"session_id": str, "count": int}, pk="session_id", if_not_exists=True)
+    db["subscriber_counts"].create({"user_id": str, "count": int}, pk="user_id", if_not_exists=True)
+    for statement in _COUNT_STATEMENTS:  # one by one: executescript() would commit the migration's transaction
+        db.execute(statement)
+
+
 # In the order they apply. A migration is known by its name, recorded in `_migrations`
 # when applied: add new ones at the end with a new name; never rename or reorder.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
@@ -118,6 +151,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m007_feeds,
     _m008_follows,
     _m009_follow_offers,
+    _m010_attempts_zones_counts,
 ]
 
 

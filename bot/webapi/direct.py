@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.web import SlackResponse
 
 from bot.views.blocks import Reply
+from bot.webapi.budget import Budgets
 
 
 class DirectMessages:
-    def __init__(self, client: WebClient):
+    def __init__(
+        self, client: WebClient, budgets: Budgets | None = None, known: Callable[[str], str | None] = lambda user: None
+    ):
         self.client = client
+        self.budgets = budgets or Budgets({})
+        self.known = known  # the DM channel as recorded before (a restart has no memory of it)
         self._channels: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def channel(self, user_id: str) -> str:
         with self._lock:
             known = self._channels.get(user_id)
+        known = known or self.known(user_id)
         if known:
+            with self._lock:
+                self._channels[user_id] = known
             return known
+        self.budgets.take("conversations.open")  # OverBudget: ask again later
         channel = self.client.conversations_open(users=user_id)["channel"]["id"]
         with self._lock:
             self._channels[user_id] = channel
@@ -39,7 +49,7 @@ class DirectMessages:
         return channel, response
 
     def history(self, user_id: str, limit: int = 100) -> list[dict]:
-        response = self.client.conversations_history(
-            channel=self.channel(user_id), limit=limit, include_all_metadata=True
-        )
+        channel = self.channel(user_id)
+        self.budgets.take("conversations.history")  # OverBudget: check again later
+        response = self.client.conversations_history(channel=channel, limit=limit, include_all_metadata=True)
         return list(response.get("messages") or [])

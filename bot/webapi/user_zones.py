@@ -1,49 +1,93 @@
-"""Each user's own time zone, from `users.info`, cached so a reply costs no API call."""
+"""Each user's own time zone, from `users.info`: kept in the database with when it was
+learned, so no reminder ever waits on a look-up.
+
+- `known(user)`: memory, then the database; never calls Slack (for sending).
+- `warm(users)`: learns the zones of people with reminders coming up, hours ahead, within
+  the users.info budget (a background job).
+- `zones(user)` (a ZoneLookup, for answers to commands): known, else one users.info call
+  if the budget allows, else venue time only.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.store.database import Store
+from bot.webapi.budget import Budgets
+from bot.webapi.errors import error_code
+
 log = logging.getLogger(__name__)
-TTL = timedelta(hours=12)
+TTL = timedelta(hours=24)  # people rarely move zones during a conference; refreshed after this
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 class UserZones:
-    def __init__(self, client: WebClient, now: Callable[[], datetime]):
+    def __init__(self, client: WebClient, now: Callable[[], datetime], store: Store, budgets: Budgets):
         self._client = client
         self._now = now
-        self._cache: dict[str, tuple[tzinfo | None, datetime]] = {}
+        self._store = store
+        self._budgets = budgets
+        self._memory: dict[str, tuple[tzinfo | None, datetime]] = {}
         self._lock = threading.Lock()
 
     def __call__(self, user_id: str) -> tzinfo | None:
-        with self._lock:
-            cached = self._cache.get(user_id)
-        if cached and self._now() - cached[1] < TTL:
-            return cached[0]
-        zone = self._fetch(user_id)
-        with self._lock:
-            self._cache[user_id] = (zone, self._now())
-        return zone
+        zone, fresh = self._remembered(user_id)
+        if fresh or not self._budgets.try_take("users.info"):
+            return zone
+        return self._learn(user_id, zone)
 
-    def is_cached(self, user_id: str) -> bool:
-        with self._lock:
-            cached = self._cache.get(user_id)
-        return cached is not None and self._now() - cached[1] < TTL
+    def known(self, user_id: str) -> tzinfo | None:
+        return self._remembered(user_id)[0]
 
-    def _fetch(self, user_id: str) -> tzinfo | None:
+    def warm(self, user_ids: Iterable[str]) -> int:
+        """Learn the zones of `user_ids` not known or stale, soonest first, until the
+        budget for now is spent. Returns how many were asked."""
+        asked = 0
+        for user_id in user_ids:
+            zone, fresh = self._remembered(user_id)
+            if fresh:
+                continue
+            if not self._budgets.try_take("users.info"):
+                break
+            self._learn(user_id, zone)
+            asked += 1
+        return asked
+
+    def _remembered(self, user_id: str) -> tuple[tzinfo | None, bool]:
+        with self._lock:
+            remembered = self._memory.get(user_id)
+        if remembered is None:
+            stored = self._store.user_zone(user_id)
+            if stored is None:
+                return None, False
+            remembered = (_zone(stored[0]), stored[1])
+            with self._lock:
+                self._memory[user_id] = remembered
+        zone, learned = remembered
+        return zone, self._now() - learned < TTL
+
+    def _learn(self, user_id: str, fallback: tzinfo | None) -> tzinfo | None:
         try:
             response = self._client.users_info(user=user_id)
-            name = (response.get("user") or {}).get("tz")
-            return ZoneInfo(name) if name else None
         except (SlackApiError, SlackClientError, OSError) as problem:
-            log.warning("users.info for %s failed (%s); showing venue time only", user_id, problem)
-        except (ZoneInfoNotFoundError, ValueError):
-            log.warning("users.info for %s gave an unknown zone", user_id)
-        return None
+            log.warning("users.info for %s failed (%s); venue time only for now", user_id, error_code(problem))
+            return fallback
+        name = (response.get("user") or {}).get("tz") or ""
+        now = self._now()
+        self._store.remember_user_zone(user_id, name, now)
+        with self._lock:
+            self._memory[user_id] = (_zone(name), now)
+        return _zone(name)

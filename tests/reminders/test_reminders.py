@@ -6,6 +6,7 @@ In-process: a ManualClock, the real SQLite ledger, the stand-in Web API over HTT
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -111,11 +112,13 @@ def test_claim_of_a_dead_process_already_delivered_is_not_sent_again(tmp_path, s
     bot.service.handle("U1", "sub 1Auyq")
     bot.service.handle("U2", "sub 1Auyq")
     clock.set(at("2022-10-24T10:30"))
-    # A process claims both, posts U1's reminder, and dies before recording anything.
+    # A process claims both, begins U1's post (marks it attempting), posts it, and dies
+    # before recording anything; U2's post it never began.
     dead = ReminderDispatcher(bot.ledger, bot.catalog, bot.dispatcher.direct, clock, lambda u: None, worker="dead")
     dead.beat()
     claimed = bot.ledger.claim_due("dead", clock.now())
     first = next(row for row in claimed if row.user_id == "U1")
+    bot.ledger.mark_attempting("dead", [first.id])
     bot.client.chat_postMessage(channel="DU1", text="reminder", metadata=reminder_metadata([first]))
     assert bot.dispatcher.tick().sent == 0  # the dead process's heartbeat is still fresh
     clock.advance(timedelta(seconds=31))
@@ -124,6 +127,8 @@ def test_claim_of_a_dead_process_already_delivered_is_not_sent_again(tmp_path, s
     users = [p["metadata"]["event_payload"]["user_id"] for p in reminder_posts(standin)]
     assert sorted(users) == ["U1", "U2"]  # U1 once (before the crash), U2 once (after)
     assert {r["status"] for r in ledger_rows(bot)} == {"sent"}
+    # Only the post that had begun cost a history check; U2's was sent without one.
+    assert [c.params["channel"] for c in standin.calls_to("conversations.history")] == ["DU1"]
 
 
 def test_429_honours_retry_after_and_then_sends(tmp_path, standin):
@@ -185,6 +190,7 @@ def test_failed_history_check_never_sends_blind(tmp_path, standin):
     dead = ReminderDispatcher(bot.ledger, bot.catalog, bot.dispatcher.direct, clock, lambda u: None, worker="dead")
     dead.beat()
     [row] = bot.ledger.claim_due("dead", clock.now())
+    bot.ledger.mark_attempting("dead", [row.id])  # its post had begun
     bot.client.chat_postMessage(channel="U1", text="reminder", metadata=reminder_metadata([row]))
     clock.advance(timedelta(seconds=31))
     standin.fail_next("conversations.history", 200, {"ok": False, "error": "missing_scope"})
@@ -214,7 +220,7 @@ def test_session_removed_while_its_reminder_waits_is_cancelled_not_stuck(tmp_pat
     schedule = bot.catalog.current.schedule
     bot.catalog.replace(Schedule(tuple(s for s in schedule if s.id != "1Auyq"), schedule.zone), "test", clock.now())
     report = TickReport()
-    bot.dispatcher._send([row], report, delivered=[])  # the reload landed while _send waited for the due second
+    bot.dispatcher._send([row], report)  # the reload landed while _send waited for the due second
     assert report.cancelled == 1
     assert ledger_rows(bot)[0]["status"] == "cancelled"
 
@@ -243,13 +249,32 @@ def test_permanent_error_fails_the_row_once_and_never_retries(tmp_path, standin,
     assert len([r for r in caplog.records if "user_not_found" in r.getMessage()]) == 1
 
 
-def test_reminder_shows_the_users_own_zone(tmp_path, standin):
+def test_reminder_shows_the_users_own_zone_learned_hours_ahead(tmp_path, standin):
     standin.user_zones["UPARIS"] = "Europe/Paris"
     bot, clock = make_bot(tmp_path, standin)
     bot.service.handle("UPARIS", "sub 1Auyq")
+    assert bot.zones.warm(bot.ledger.users_due_before(clock.now() + timedelta(hours=6))) == 1  # the zones job
+    assert bot.store.user_zone("UPARIS")[0] == "Europe/Paris"  # kept in the database
+    lookups = len(standin.calls_to("users.info"))
     clock.set(at("2022-10-24T10:30"))
     bot.dispatcher.tick()
     assert "10:40–11:10 EDT (16:40–17:10 CEST your time)" in all_text(reminder_posts(standin)[0])
+    assert len(standin.calls_to("users.info")) == lookups  # the send asked Slack nothing
+
+
+def test_a_reminder_whose_zone_is_unknown_goes_out_on_time_in_venue_time(tmp_path, standin):
+    standin.user_zones["UPARIS"] = "Europe/Paris"
+    standin.delays["users.info"] = 5.0  # Slack slow to say: the send must not wait for it
+    bot, clock = make_bot(tmp_path, standin)
+    bot.store.subscribe("UPARIS", "1Auyq")
+    bot.ledger.plan("UPARIS", [bot.catalog.current.schedule.get("1Auyq")])
+    clock.set(at("2022-10-24T10:30"))
+    started = time.monotonic()
+    assert bot.dispatcher.tick().sent == 1
+    assert time.monotonic() - started < 2.0
+    text = all_text(reminder_posts(standin)[0])
+    assert "10:40–11:10 EDT" in text and "your time" not in text
+    assert standin.calls_to("users.info") == []
 
 
 # -- reloads ------------------------------------------------------------------------

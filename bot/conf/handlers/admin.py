@@ -56,6 +56,9 @@ def stats(conf: ConfService, user_id: str, command: Command) -> Reply:
         "*Reminders:* "
         + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("sent", "planned", "claimed", "failed", "missed")),
     ]
+    limited = conf.rate_limited()
+    if limited:
+        lines.append("*Slack said slow down (429):* " + ", ".join(f"{n} × `{m}`" for m, n in sorted(limited.items())))
     for session_id, count in top:
         session = conf.schedule.get(session_id)
         title = escape(session.title) if session else "(no longer in the schedule)"
