@@ -1,16 +1,19 @@
-"""Reminders at scale: 100,000 subscriptions over 5,000 sessions.
+"""Reminders at scale: 100,000 subscriptions (20,000 people × 5 sessions) over 5,000 sessions.
 
 Measures (1) the time one tick takes to find and claim due rows, and (2) how late each
-reminder reaches the stand-in Web API when 5,000 fall due in the same minute — first
-with a stand-in that answers at once, then with one that allows ~1 message per second
-per channel (429 + Retry-After beyond that).
+reminder reaches the stand-in Web API (run in its own process). By default: 5,000
+reminders for 5,000 people due in the same second, first with a stand-in that answers at
+once, then with one that allows ~1 message per second per channel. With --tiers and/or
+--latency-ms: the 2,000 subscribers of one keynote, reminded in the same second, against
+the instant stand-in and then against one enforcing Slack's rate tiers and/or a round trip.
 
-Run: python -m bench.bench_reminders
+Run: python -m bench.bench_reminders [--tiers] [--latency-ms 50]
 Target (issue "Reminders…"): p99 lateness under 1 s against the immediate stand-in.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import statistics
@@ -27,11 +30,17 @@ from bench.generate import seed_format_schedule
 from bot.bootstrap import build_bot
 from bot.clock import SystemClock
 from bot.config import Config
+from bot.reminders.planning import due_time
 from bot.schedule.model import Schedule
 from bot.store.database import stamp
 
-SUBSCRIPTIONS = 100_000
+USERS = 20_000
+PER_USER = 5  # distinct sessions each
+SESSIONS = 5_000
+SUBSCRIPTIONS = USERS * PER_USER
 DUE_AT_ONCE = 5_000
+KEYNOTE_SUBSCRIBERS = 2_000  # users U00000… also subscribe to the first session, the keynote
+FINISHED = ("sent", "failed", "missed")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -39,9 +48,15 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
+def user_sessions(user: int) -> list[int]:
+    """One user's 5 distinct session indexes; the keynote (0) among them for the first 2,000."""
+    others = [1 + (user * PER_USER + k) % (SESSIONS - 1) for k in range(PER_USER)]  # consecutive: distinct
+    return [0, *others[1:]] if user < KEYNOTE_SUBSCRIBERS else others
+
+
 def build(folder: Path, api_url: str):
     schedule = folder / "big.md"
-    schedule.write_text(seed_format_schedule(5000), encoding="utf-8")
+    schedule.write_text(seed_format_schedule(SESSIONS), encoding="utf-8")
     config = Config(
         bot_token="xoxb-bench",
         signing_secret="s",
@@ -56,112 +71,184 @@ def build(folder: Path, api_url: str):
     shifted = tuple(replace(s, start=s.start + offset, end=s.end + offset) for s in generated)
     bot.catalog.replace(Schedule(shifted, generated.zone), "bench", datetime.now(UTC))
     sessions = bot.catalog.current.schedule.sessions
-    db = bot.store.db
-    far = stamp(datetime.now(UTC) + timedelta(days=3650))
+    assert len(sessions) == SESSIONS
     rows_subs, rows_reminders = [], []
-    for n in range(SUBSCRIPTIONS):
-        user, session = f"U{n % 20_000:05d}", sessions[(n * 7919) % len(sessions)]
-        rows_subs.append((user, session.id, "2022-10-01T00:00:00"))
-        rows_reminders.append((user, session.id, far))
-    with db.conn:
-        db.conn.executemany("INSERT OR IGNORE INTO subscriptions VALUES (?, ?, ?)", rows_subs)
+    for user in range(USERS):
+        for index in user_sessions(user):
+            session = sessions[index]
+            rows_subs.append((f"U{user:05d}", session.id, "2022-10-01T00:00:00"))
+            due = due_time(session, config.reminder_minutes)  # as the bot plans it
+            rows_reminders.append((f"U{user:05d}", session.id, stamp(due), stamp(session.start)))
+    db = bot.store.db
+    with db.conn:  # plain INSERTs: a repeated pair raises instead of vanishing
+        db.conn.executemany("INSERT INTO subscriptions (user_id, session_id, created_at) VALUES (?, ?, ?)", rows_subs)
         db.conn.executemany(
-            "INSERT OR IGNORE INTO reminders (user_id, session_id, due_at, status, attempts) "
-            "VALUES (?, ?, ?, 'planned', 0)",
+            "INSERT INTO reminders (user_id, session_id, due_at, session_start, status, attempts) "
+            "VALUES (?, ?, ?, ?, 'planned', 0)",
             rows_reminders,
         )
+    stored = db.execute("SELECT count(*), count(DISTINCT user_id), count(DISTINCT session_id) FROM subscriptions")
+    assert tuple(stored.fetchone()) == (SUBSCRIPTIONS, USERS, SESSIONS)
+    planned = db.execute("SELECT count(*) FROM reminders WHERE status = 'planned' AND session_start IS NOT NULL")
+    assert planned.fetchone()[0] == SUBSCRIPTIONS
+    keynote = db.execute("SELECT count(*) FROM subscriptions WHERE session_id = ?", [sessions[0].id])
+    assert keynote.fetchone()[0] == KEYNOTE_SUBSCRIBERS
     return bot
 
 
 def claim_timings(bot) -> tuple[float, float]:
-    """Median time of a tick's claim when nothing is due, over 50 claims."""
+    """Median and max time of a tick's claim when nothing is due, over 50 claims."""
     now = datetime.now(UTC)
     empty = []
     for _ in range(50):
         started = time.perf_counter()
-        bot.ledger.claim_due("bench", now)
+        claimed = bot.ledger.claim_due("bench", now)
         empty.append(time.perf_counter() - started)
+        assert claimed == [], "something was due: the timing would include claiming it"
     return statistics.median(empty), max(empty)
 
 
 class StandInProcess:
     """The stand-in in its own process, so it does not share this one's CPU and GIL."""
 
-    def __init__(self, per_channel_interval: float = 0.0):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.console.standin", "--per-channel-interval", str(per_channel_interval)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+    def __init__(self, per_channel_interval: float = 0.0, tiers: bool = False, latency_ms: float = 0.0):
+        command = [sys.executable, "-m", "bot.console.standin", "--per-channel-interval", str(per_channel_interval)]
+        command += ["--tiers"] if tiers else []
+        command += ["--latency-ms", str(latency_ms)] if latency_ms else []
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         self.port = int(self.process.stdout.readline())
         self.api_url = f"http://127.0.0.1:{self.port}/api/"
 
-    def calls(self) -> list[dict]:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_calls", timeout=30) as response:
-            return json.loads(response.read())["calls"]
+    def calls(self) -> dict:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_calls", timeout=60) as response:
+            return json.loads(response.read())
 
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
 
 
-def lateness_run(folder: Path, label: str, per_channel_interval: float = 0.0) -> None:
-    standin = StandInProcess(per_channel_interval)
+def make_due(bot, keynote: bool) -> tuple[datetime, int]:
+    """Make reminders fall due in one second, 15 s from now; returns it and how many."""
+    db = bot.store.db
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=15)
+    if keynote:  # the keynote moves to start 10 minutes after that, and its rows with it
+        schedule = bot.catalog.current.schedule
+        first = schedule.sessions[0]
+        start = due + timedelta(minutes=bot.config.reminder_minutes)
+        moved = replace(first, start=start, end=start + (first.end - first.start))
+        bot.catalog.replace(Schedule((moved, *schedule.sessions[1:]), schedule.zone), "bench", datetime.now(UTC))
+        assert due_time(moved, bot.config.reminder_minutes) == due
+        with db.conn:
+            count = db.execute(
+                "UPDATE reminders SET due_at = ?, session_start = ? WHERE session_id = ?",
+                [stamp(due), stamp(start), first.id],
+            ).rowcount
+    else:
+        with db.conn:  # one reminder each for 5,000 different people
+            count = db.execute(
+                "UPDATE reminders SET due_at = ? WHERE id IN (SELECT min(id) FROM reminders GROUP BY user_id LIMIT ?)",
+                [stamp(due), DUE_AT_ONCE],
+            ).rowcount
+    return due, count
+
+
+def lateness_run(folder: Path, label: str, keynote: bool = False, deadline_seconds: float = 180, **standin_args):
+    standin = StandInProcess(**standin_args)
     try:
         bot = build(folder, standin.api_url)
         db = bot.store.db
-        due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=15)
-        with db.conn:  # 5,000 reminders, for 5,000 different people, due in the same second
-            db.execute(
-                "UPDATE reminders SET due_at = ? WHERE id IN (SELECT min(id) FROM reminders GROUP BY user_id LIMIT ?)",
-                [stamp(due), DUE_AT_ONCE],
-            )
+        due, expected = make_due(bot, keynote)
+        assert expected == (KEYNOTE_SUBSCRIBERS if keynote else DUE_AT_ONCE)
         ticks = []
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + deadline_seconds
         while time.monotonic() < deadline:
             started = time.perf_counter()
             bot.dispatcher.tick()
             ticks.append(time.perf_counter() - started)
-            done = db.execute("SELECT count(*) FROM reminders WHERE status IN ('sent', 'failed', 'missed')").fetchone()[
-                0
-            ]
-            if done >= DUE_AT_ONCE:
+            marks = ",".join("?" * len(FINISHED))
+            done = db.execute(
+                f"SELECT count(*) FROM reminders WHERE due_at = ? AND status IN ({marks})", [stamp(due), *FINISHED]
+            ).fetchone()[0]
+            if done >= expected:
                 break
             time.sleep(max(0.0, bot.config.reminder_tick_seconds - (time.perf_counter() - started)))
         statuses = dict(db.execute("SELECT status, count(*) FROM reminders WHERE due_at = ? GROUP BY status",
                                    [stamp(due)]).fetchall())  # fmt: skip
         bot.close()
-        calls = standin.calls()
+        answer = standin.calls()
     finally:
         standin.stop()
-    posts = [c for c in calls if c["method"] == "chat.postMessage"]
-    delivered = [c for c in posts if (c["params"].get("metadata") or {}).get("event_type") == "session_reminder"]
-    lateness = [c["at"] - due.timestamp() for c in delivered]
-    print(f"{label}: {len(delivered)} reminder posts for {DUE_AT_ONCE} due in the same second; {statuses}")
+    calls, limited = answer["calls"], answer.get("rate_limited", {})
+    reminders = [
+        c
+        for c in calls
+        if c["method"] == "chat.postMessage"
+        and c.get("delivered")  # a 429'd post never reached anyone
+        and (c["params"].get("metadata") or {}).get("event_type") == "session_reminder"
+    ]
+    people = {c["params"]["channel"] for c in reminders}
+    lateness = [c["at"] - due.timestamp() for c in reminders] or [float("nan")]
+    print(f"{label}:")
+    print(
+        f"  {len(reminders)} reminder posts delivered to {len(people)} people, for {expected} due in the same "
+        f"second; rows {statuses}"
+    )
     print(
         f"  lateness p50 {percentile(lateness, 0.5):.3f} s  p99 {percentile(lateness, 0.99):.3f} s  "
-        f"max {max(lateness):.3f} s  (earliest {min(lateness):+.3f} s; users.info calls "
-        f"{sum(c['method'] == 'users.info' for c in calls)}, all before the due second)"
+        f"max {max(lateness):.3f} s  (earliest {min(lateness):+.3f} s)"
     )
-    print(f"  slowest tick {max(ticks):.2f} s")
+    lookups = [c for c in calls if c["method"] == "users.info"]
+    early = sum(c["at"] < due.timestamp() for c in lookups)
+    share = f"{early / len(lookups):.0%}" if lookups else "n/a"
+    print(f"  users.info calls {len(lookups)}, {early} ({share}) before the due second")
+    print(f"  429s: {', '.join(f'{m} {n}' for m, n in sorted(limited.items())) or 'none'}")
+    print(f"  ticks {len(ticks)}, slowest {max(ticks):.2f} s")
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tiers", action="store_true", help="keynote run against Slack's rate tiers")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="keynote run with this round trip per call")
+    parser.add_argument("--deadline", type=float, default=300, help="seconds a faithful run may take")
+    args = parser.parse_args()
     logging.disable(logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         bot = build(Path(folder), "http://127.0.0.1:9/api/")
+        print(
+            f"{SUBSCRIPTIONS} distinct subscriptions ({USERS} people × {PER_USER} sessions, {KEYNOTE_SUBSCRIBERS} "
+            f"of them to the keynote) over {SESSIONS} sessions; {SUBSCRIPTIONS} planned reminders with session starts"
+        )
         empty_median, empty_max = claim_timings(bot)
-        print(f"{SUBSCRIPTIONS} subscriptions over 5000 sessions, {SUBSCRIPTIONS} planned reminders")
         print(f"tick claim with nothing due: median {empty_median * 1000:.2f} ms, max {empty_max * 1000:.2f} ms")
         with bot.store.db.conn:
-            bot.store.db.execute(
+            made_due = bot.store.db.execute(
                 "UPDATE reminders SET due_at = ? WHERE id IN (SELECT min(id) FROM reminders GROUP BY user_id LIMIT ?)",
                 [stamp(datetime.now(UTC) - timedelta(seconds=1)), DUE_AT_ONCE],
-            )
+            ).rowcount
         started = time.perf_counter()
         claimed = bot.ledger.claim_due("bench", datetime.now(UTC), limit=DUE_AT_ONCE)
-        print(f"tick claim of {len(claimed)} due rows: {(time.perf_counter() - started) * 1000:.1f} ms")
+        elapsed = time.perf_counter() - started
+        assert made_due == len(claimed) == DUE_AT_ONCE
+        print(f"tick claim of {len(claimed)} due rows: {elapsed * 1000:.1f} ms")
         bot.close()
+    if args.tiers or args.latency_ms:
+        with tempfile.TemporaryDirectory() as folder:
+            lateness_run(Path(folder), "keynote, stand-in answering at once", keynote=True)
+        faithful = " and ".join(
+            (["Slack's rate tiers"] if args.tiers else [])
+            + ([f"{args.latency_ms:g} ms round trip"] if args.latency_ms else [])
+        )
+        with tempfile.TemporaryDirectory() as folder:
+            lateness_run(
+                Path(folder),
+                f"keynote, stand-in with {faithful}",
+                keynote=True,
+                deadline_seconds=args.deadline,
+                tiers=args.tiers,
+                latency_ms=args.latency_ms,
+            )
+        return
     with tempfile.TemporaryDirectory() as folder:
         lateness_run(Path(folder), "stand-in answering at once")
     with tempfile.TemporaryDirectory() as folder:

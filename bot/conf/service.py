@@ -45,6 +45,9 @@ class ConfService:
     digest_changed: Callable[[], None] = lambda: None
     rate_limited: Callable[[], dict[str, int]] = dict  # Slack's 429s so far, per method
 
+    def __deepcopy__(self, memo: dict) -> ConfService:
+        return self  # one service for every request: Bolt copies a request's context for its lazy listeners
+
     # -- entry points and what every handler shares ---------------------------------
 
     def handle(self, user_id: str, text: str) -> Reply:

@@ -36,6 +36,9 @@ def build_app(
         # the HTTP endpoint is then not served at all (see server.py).
         signing_secret=signing_secret,
         request_verification_enabled=bool(signing_secret),
+        # Answer each request as soon as its listener has answered (no 10 ms polling for
+        # ack()); work that must follow the answer runs in lazy listeners on `executor`.
+        process_before_response=True,
         listener_executor=executor,  # owned by the caller, so shutdown can wait for work after ack()
         # True (serve): auth.test now, its answer kept for every request; False (tests,
         # console): the first request asks.

@@ -75,6 +75,9 @@ class RateLimited:
         self.counts: Counter[str] = Counter()
         self._lock = threading.Lock()
 
+    def __deepcopy__(self, memo: dict) -> RateLimited:
+        return self  # one count for the process: Bolt deep-copies the client for lazy listeners
+
     def add(self, method: str) -> None:
         with self._lock:
             self.counts[method] += 1

@@ -27,8 +27,11 @@ def _command_of(block_id: str) -> str | None:
     return None
 
 
-def _toggle(ack: Ack, body: dict, context: BoltContext, respond: Respond, subscribe: bool) -> None:
-    ack()
+def acknowledge(ack: Ack) -> None:
+    ack()  # at once: the work below talks to Slack (response_url)
+
+
+def _toggle(body: dict, context: BoltContext, respond: Respond, subscribe: bool) -> None:
     service: ConfService = context["conf"]
     action = body["actions"][0]
     user_id = body["user"]["id"]
@@ -47,14 +50,14 @@ def _toggle(ack: Ack, body: dict, context: BoltContext, respond: Respond, subscr
         )
 
 
-def subscribe_clicked(ack: Ack, body: dict, context: BoltContext, respond: Respond) -> None:
-    _toggle(ack, body, context, respond, subscribe=True)
+def subscribe_clicked(body: dict, context: BoltContext, respond: Respond) -> None:
+    _toggle(body, context, respond, subscribe=True)
 
 
-def unsubscribe_clicked(ack: Ack, body: dict, context: BoltContext, respond: Respond) -> None:
-    _toggle(ack, body, context, respond, subscribe=False)
+def unsubscribe_clicked(body: dict, context: BoltContext, respond: Respond) -> None:
+    _toggle(body, context, respond, subscribe=False)
 
 
 def register(app: App) -> None:
-    app.action(SUBSCRIBE)(subscribe_clicked)
-    app.action(UNSUBSCRIBE)(unsubscribe_clicked)
+    app.action(SUBSCRIBE)(ack=acknowledge, lazy=[subscribe_clicked])
+    app.action(UNSUBSCRIBE)(ack=acknowledge, lazy=[unsubscribe_clicked])

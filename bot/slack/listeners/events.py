@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_bolt import App, Say
+from slack_bolt import Ack, App, Say
 
 
 def app_mentioned(event: dict, say: Say) -> None:
@@ -12,5 +12,9 @@ def app_mentioned(event: dict, say: Say) -> None:
     )
 
 
+def acknowledge(ack: Ack) -> None:
+    ack()  # at once: the answer is a Web API call
+
+
 def register(app: App) -> None:
-    app.event("app_mention")(app_mentioned)
+    app.event("app_mention")(ack=acknowledge, lazy=[app_mentioned])
