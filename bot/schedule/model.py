@@ -77,6 +77,7 @@ class Schedule:
     title: str = ""
     _by_id: dict[str, Session] = field(init=False, repr=False, compare=False)
     _starts: list[datetime] = field(init=False, repr=False, compare=False)
+    _by_day: dict[date, list[Session]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.sessions, key=lambda s: (s.start, s.end, s.title)))
@@ -89,6 +90,10 @@ class Schedule:
         object.__setattr__(self, "sessions", ordered)
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_starts", [s.start for s in ordered])
+        by_day: dict[date, list[Session]] = {}
+        for session in ordered:  # once: every answer that names the days asks for them
+            by_day.setdefault(session.day, []).append(session)
+        object.__setattr__(self, "_by_day", by_day)
 
     def __len__(self) -> int:
         return len(self.sessions)
@@ -107,14 +112,14 @@ class Schedule:
     @property
     def days(self) -> list[date]:
         """The conference's days (those with at least one session), in order."""
-        return sorted({s.day for s in self.sessions})
+        return sorted(self._by_day)
 
     @property
     def tracks(self) -> list[str]:
         return sorted({s.track for s in self.sessions if s.track}, key=fold)
 
     def on_day(self, day: date) -> list[Session]:
-        return [s for s in self.sessions if s.day == day]
+        return list(self._by_day.get(day, ()))
 
     def in_track(self, name: str) -> list[Session]:
         """Sessions whose track equals `name` (any case), else contains it."""

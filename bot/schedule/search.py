@@ -10,6 +10,7 @@ sessions that match every word come first.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 import unicodedata
 from collections import defaultdict
@@ -92,10 +93,9 @@ class SearchIndex:
             found.append(word)
         return found
 
-    def search(self, query: str, limit: int | None = None) -> list[Hit]:
+    def _scored(self, query: str) -> tuple[dict[int, float], dict[int, int], int]:
+        """Each matching session's score and how many query words it matched."""
         query_words = [w for w in words(query) if w not in _STOP_WORDS] or words(query)
-        if not query_words:
-            return []
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, int] = defaultdict(int)
         for query_word in query_words:
@@ -109,18 +109,26 @@ class SearchIndex:
                 scores[index] += value
                 matched[index] += 1
         phrase = _accentless(query).strip()
-        for index in scores:
-            if len(query_words) > 1 and phrase in self._titles[index]:
-                scores[index] += 2.0
-        ranked = sorted(
-            scores,
-            key=lambda i: (-matched[i], -scores[i], self.schedule.sessions[i].start, i),
-        )
-        hits = [Hit(self.schedule.sessions[i], scores[i], matched[i]) for i in ranked]
+        if len(query_words) > 1:
+            for index in scores:
+                if phrase in self._titles[index]:
+                    scores[index] += 2.0
+        return scores, matched, len(query_words)
+
+    def top(self, query: str, limit: int) -> tuple[list[Hit], int]:
+        """The `limit` best hits and how many there are in all: a common word matches
+        a thousand sessions, and only the first screen is ever shown."""
+        scores, matched, wanted = self._scored(query)
+        candidates = list(scores)
         # With several words, drop sessions that matched fewer than all when some matched all.
-        if hits and hits[0].matched == len(query_words) > 1:
-            hits = [h for h in hits if h.matched == len(query_words)]
-        return hits[:limit] if limit else hits
+        if wanted > 1 and any(matched[i] == wanted for i in candidates):
+            candidates = [i for i in candidates if matched[i] == wanted]
+        starts = self.schedule.sessions
+        best = heapq.nsmallest(limit, candidates, key=lambda i: (-matched[i], -scores[i], starts[i].start, i))
+        return [Hit(starts[i], scores[i], matched[i]) for i in best], len(candidates)
+
+    def search(self, query: str, limit: int | None = None) -> list[Hit]:
+        return self.top(query, limit or len(self.schedule))[0]
 
 
 def substring_search(schedule: Schedule, query: str) -> list[Session]:

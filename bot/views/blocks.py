@@ -133,8 +133,10 @@ def session_list(
     note: str = "",
     limit: int = LIST_LIMIT,
     with_day: bool = True,
+    total: int | None = None,
 ) -> Reply:
-    """A heading and one section per session, cut to `limit` with a count of the rest."""
+    """A heading and one section per session, cut to `limit` with a count of the rest
+    (of `total`, when `sessions` is already only the first of them)."""
     subscribed = {s.casefold() for s in subscribed}
     shown = list(sessions[:limit])
     blocks: list[dict] = [
@@ -145,7 +147,7 @@ def session_list(
     for number, session in enumerate(shown):
         block_id = f"s{number}:{command_text}" if command_text is not None else ""
         blocks.append(session_section(session, session.id.casefold() in subscribed, venue, viewer, with_day, block_id))
-    left_out = len(sessions) - len(shown)
+    left_out = (len(sessions) if total is None else total) - len(shown)
     if left_out:
         hint = f" {narrow_hint}" if narrow_hint else ""
         blocks.append({"type": "context", "elements": [_mrkdwn(f"…and {left_out} more not shown.{hint}")]})

@@ -72,21 +72,21 @@ def search(conf: ConfService, user_id: str, command: Command) -> Reply:
     query = command.argument
     if not query:
         return conf.needs(command, "something to look for", "/conf search hubble")
-    hits = conf.catalog.current.index.search(query)
+    hits, total = conf.catalog.current.index.top(query, limit=10)
     if not hits:
         return notice(
             f"Nothing matches “{escape(query)}”.",
             command_text=command.text,
             detail="Try a speaker's name, a project (`cilium`, `tetragon`) or `/conf track` for the tracks.",
         )
-    sessions = [hit.session for hit in hits]
     return conf.answer_list(
         user_id,
-        f"*{sessions_count(len(sessions))} for “{escape(query)}”*",
-        sessions,
+        f"*{sessions_count(total)} for “{escape(query)}”*",
+        [hit.session for hit in hits],
         command,
         narrow_hint="Add a word to narrow it, e.g. a speaker or `day tue`.",
         limit=10,
+        total=total,
     )
 
 

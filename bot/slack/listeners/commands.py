@@ -15,22 +15,28 @@ from bot.conf.service import ConfService
 from bot.slack.respond import respond_or_log
 
 
-def acknowledge_conf(ack: Ack, command: dict, context: BoltContext) -> None:
+def answers_later(command: dict, context: BoltContext) -> bool:
+    """A matcher: the commands that talk to Slack before they can answer."""
     service: ConfService = context["conf"]
-    user_id, text = command.get("user_id", ""), command.get("text", "")
-    if service.answers_later(text):
-        ack(response_type="ephemeral", text="Working on it…")
-        return
-    ack(**service.handle(user_id, text).as_ephemeral())
+    return service.answers_later(command.get("text", ""))
 
 
-def answer_conf_later(command: dict, context: BoltContext, respond: Respond) -> None:
+def acknowledge_at_once(ack: Ack) -> None:
+    ack(response_type="ephemeral", text="Working on it…")
+
+
+def answer_later(command: dict, context: BoltContext, respond: Respond) -> None:
     service: ConfService = context["conf"]
-    user_id, text = command.get("user_id", ""), command.get("text", "")
-    if service.answers_later(text):
-        reply = service.handle(user_id, text)
-        respond_or_log(respond, response_type="ephemeral", replace_original=True, text=reply.text, blocks=reply.blocks)
+    reply = service.handle(command.get("user_id", ""), command.get("text", ""))
+    respond_or_log(respond, response_type="ephemeral", replace_original=True, text=reply.text, blocks=reply.blocks)
+
+
+def answer_now(ack: Ack, command: dict, context: BoltContext) -> None:
+    service: ConfService = context["conf"]
+    ack(**service.handle(command.get("user_id", ""), command.get("text", "")).as_ephemeral())
 
 
 def register(app: App) -> None:
-    app.command("/conf")(ack=acknowledge_conf, lazy=[answer_conf_later])
+    # The first listener that matches answers; only slow commands pay for a lazy listener.
+    app.command("/conf", matchers=[answers_later])(ack=acknowledge_at_once, lazy=[answer_later])
+    app.command("/conf")(answer_now)
