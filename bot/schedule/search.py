@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
+import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ class Hit:
     matched: int  # how many query words matched
 
 
+RECENT_QUERIES = 256
+
+
 class SearchIndex:
     def __init__(self, schedule: Schedule):
         self.schedule = schedule
@@ -55,6 +59,8 @@ class SearchIndex:
                     postings = self._postings[word]
                     postings[index] = max(postings.get(index, 0.0), weight)
         self._vocabulary = sorted(self._postings)
+        self._recent: dict[tuple[str, int], tuple[list[Hit], int]] = {}  # insertion order: oldest first
+        self._lock = threading.Lock()  # answers are built on several threads at once
 
     @staticmethod
     def _fields(session: Session):
@@ -117,15 +123,30 @@ class SearchIndex:
 
     def top(self, query: str, limit: int) -> tuple[list[Hit], int]:
         """The `limit` best hits and how many there are in all: a common word matches
-        a thousand sessions, and only the first screen is ever shown."""
+        a thousand sessions, and only the first screen is ever shown. The last few
+        queries are remembered: at a conference, many people ask for the same words."""
+        key = (query, limit)
+        with self._lock:
+            remembered = self._recent.get(key)
+        if remembered is None:
+            remembered = self._top(query, limit)
+            with self._lock:
+                if len(self._recent) >= RECENT_QUERIES:
+                    self._recent.pop(next(iter(self._recent)))  # the oldest
+                self._recent[key] = remembered
+        hits, total = remembered
+        return list(hits), total
+
+    def _top(self, query: str, limit: int) -> tuple[list[Hit], int]:
         scores, matched, wanted = self._scored(query)
-        candidates = list(scores)
+        # Sessions are in start order, so the index breaks ties by start time.
+        ranked = [(-matched[i], -score, i) for i, score in scores.items()]
         # With several words, drop sessions that matched fewer than all when some matched all.
-        if wanted > 1 and any(matched[i] == wanted for i in candidates):
-            candidates = [i for i in candidates if matched[i] == wanted]
-        starts = self.schedule.sessions
-        best = heapq.nsmallest(limit, candidates, key=lambda i: (-matched[i], -scores[i], starts[i].start, i))
-        return [Hit(starts[i], scores[i], matched[i]) for i in best], len(candidates)
+        if wanted > 1 and any(m == -wanted for m, _, _ in ranked):
+            ranked = [r for r in ranked if r[0] == -wanted]
+        sessions = self.schedule.sessions
+        best = heapq.nsmallest(limit, ranked)
+        return [Hit(sessions[i], -score, -m) for m, score, i in best], len(ranked)
 
     def search(self, query: str, limit: int | None = None) -> list[Hit]:
         return self.top(query, limit or len(self.schedule))[0]
