@@ -6,26 +6,30 @@ frab/Pentabarf XML (`.xml`), frab/pretalx schedule JSON (`.json`), iCalendar (`.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-from .frab import load_frab
-from .ics import decode_ics, load_ics
-from .markdown import load_markdown
 from .model import Schedule, Session, Speaker
 from .problems import Problem, ScheduleError
-from .schedule_json import load_schedule_json
 
 __all__ = ["Problem", "Schedule", "ScheduleError", "Session", "Speaker", "load_schedule", "parse_schedule"]
 
 Loader = Callable[[str, str, str | None], tuple[Schedule, list[Problem]]]
-_LOADERS: dict[str, Loader] = {
-    ".md": load_markdown,
-    ".markdown": load_markdown,
-    ".xml": load_frab,
-    ".json": load_schedule_json,
-    ".ics": load_ics,
+# Each reader is imported when a file of its format is read: a Markdown schedule needs
+# neither icalendar nor the XML reader, and start-up is shorter without them.
+_LOADERS: dict[str, tuple[str, str]] = {
+    ".md": ("markdown", "load_markdown"),
+    ".markdown": ("markdown", "load_markdown"),
+    ".xml": ("frab", "load_frab"),
+    ".json": ("schedule_json", "load_schedule_json"),
+    ".ics": ("ics", "load_ics"),
 }
+
+
+def _loader(fmt: str) -> Loader:
+    module, name = _LOADERS[fmt]
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 
 def _format_of(path: str, text: str) -> str | None:
@@ -54,7 +58,7 @@ def parse_schedule(path: str, text: str, default_zone: str | None = None) -> tup
         known = ", ".join(sorted(_LOADERS))
         message = f"cannot tell this file's format: name it {known} (Markdown, frab XML, schedule JSON, iCalendar)"
         raise ScheduleError([Problem(path, 1, message)])
-    return _LOADERS[fmt](path, text, default_zone)
+    return _loader(fmt)(path, text, default_zone)
 
 
 def load_schedule(path: str | Path, default_zone: str | None = None) -> tuple[Schedule, list[Problem]]:
@@ -66,6 +70,8 @@ def load_schedule(path: str | Path, default_zone: str | None = None) -> tuple[Sc
         raise ScheduleError([Problem(name, 1, f"cannot read the file: {problem.strerror or problem}")]) from None
     if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"BEGIN:VCALENDAR"):
         # Some exporters fold iCalendar lines inside a UTF-8 character; the loader rejoins them.
+        from .ics import decode_ics
+
         return parse_schedule(name, decode_ics(raw), default_zone)
     try:
         text = raw.decode("utf-8-sig")
