@@ -61,7 +61,7 @@ class Config:
     public_url: str | None = None  # where `serve` is reachable, for agenda feed links
     reminder_tick_seconds: float = 1.0  # how often due reminders are looked for
     reminder_lease_seconds: float = 10.0  # a silent process's claims are taken over after this
-    reminder_senders: int = 16  # reminder posts in flight at once
+    reminder_senders: int = 32  # reminder posts in flight at once: a Slack round trip is tens of ms
     reminder_lookahead_seconds: float = 1.0  # claim this far ahead, post at the due second
 
     @property
@@ -149,7 +149,7 @@ class Config:
             schedule_max_bytes=_whole_number(env, "SCHEDULE_MAX_BYTES", DEFAULT_MAX_BYTES, lowest=1024, highest=2**31),
             reminder_tick_seconds=_seconds(env, "REMINDER_TICK_SECONDS", 1.0),
             reminder_lease_seconds=_seconds(env, "REMINDER_LEASE_SECONDS", 10.0),
-            reminder_senders=_whole_number(env, "REMINDER_SENDERS", 16, lowest=1, highest=64),
+            reminder_senders=_whole_number(env, "REMINDER_SENDERS", 32, lowest=1, highest=64),
             reminder_lookahead_seconds=_seconds(env, "REMINDER_LOOKAHEAD_SECONDS", 1.0, lowest=0.0),
         )
 

@@ -64,7 +64,7 @@ class ReminderDispatcher:
     lease: timedelta = timedelta(seconds=30)
     worker: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     batch_limit: int = 5000
-    senders: int = 16  # messages in flight at once: a Slack round trip is tens of ms (bench.bench_reminders)
+    senders: int = 32  # messages in flight at once: a Slack round trip is tens of ms (bench.bench_reminders)
     # Rows due before the next tick are claimed now and posted at their due second, so a
     # reminder is not late by the tick's phase.
     lookahead: timedelta = timedelta(0)

@@ -199,7 +199,7 @@ def test_long_day_posts_the_rest_in_the_thread(tmp_path, standin):
     path, schedule = big_day_file(tmp_path, 200)
     bot, _ = make_bot(tmp_path, standin, schedule=path, now="2022-10-24T07:30", digest_channel="C0DIGEST")
     assert bot.digests.post_now().startswith("posted to <#C0DIGEST> (")
-    posts = [c.params for c in standin.calls_to("chat.postMessage")]
+    posts = [c.params for c in standin.calls_to("chat.postMessage") if c.delivered]  # not the 429'd tries
     assert len(digest_posts(standin)) == 1
     replies = [p for p in posts if p.get("thread_ts")]
     assert len(posts) == 1 + len(replies) and len(replies) >= 4

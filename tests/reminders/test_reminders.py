@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.reminders.dispatch import ReminderDispatcher, TickReport
+from bot.reminders.ledger import HOST
 from bot.reminders.planning import due_time, reminder_metadata
 from bot.schedule.model import Schedule, Session
 from bot.store.database import stamp
@@ -379,6 +380,36 @@ def test_status_and_stats(tmp_path, standin):
     assert "3 by 2 people to 2 sessions" in stats
     assert "2 sent, 1 planned, 0 claimed, 0 failed, 0 missed" in stats
     assert "• 2 — Extending Cilium" in stats
+    assert "429" not in stats  # Slack never said slow down
+
+
+def test_stats_counts_slacks_429s_per_method(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin)
+    bot.service.handle("U1", "sub 1Auyq")
+    clock.set(at("2022-10-24T10:30"))
+    standin.fail_next("chat.postMessage", 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+    assert bot.dispatcher.tick().sent == 1  # waited Retry-After, then sent
+    stats = all_text(bot.service.handle("UADMIN", "stats").as_ephemeral())
+    assert "*Slack said slow down (429):* 1 × `chat.postMessage`" in stats
+
+
+def test_a_restart_on_the_same_host_takes_over_a_dead_predecessors_claims_at_once(tmp_path, standin):
+    import subprocess
+    import sys
+
+    bot, clock = make_bot(tmp_path, standin)  # the default lease: 10 s
+    bot.service.handle("U1", "sub 1Auyq")
+    clock.set(at("2022-10-24T10:30"))
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(finished.stdout)  # a process of this host that has ended
+    bot.ledger.claim_due("predecessor", clock.now())
+    with bot.store.db.conn:
+        bot.store.db.execute(
+            "INSERT INTO workers (id, heartbeat_at, host, pid) VALUES ('predecessor', ?, ?, ?)",
+            [stamp(clock.now()), HOST, dead_pid],
+        )  # its heartbeat is fresh: without the pid, the claim would wait out the lease
+    assert bot.dispatcher.tick().sent == 1
+    assert [r["status"] for r in ledger_rows(bot)] == ["sent"]
 
 
 def test_history_match_needs_same_user_session_and_a_post_after_the_due_time():

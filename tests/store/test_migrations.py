@@ -43,7 +43,18 @@ def test_an_old_database_upgrades_with_its_rows_intact(tmp_path):
     [reminder] = store.db["reminders"].rows
     assert (reminder["user_id"], reminder["status"], reminder["session_start"]) == ("U1", "planned", None)
     assert store.db["settings"].get("digest_channel")["value"] == "C0CONF"
-    assert {"feeds", "follows", "follow_offers"} <= set(store.db.table_names())
+    assert {"feeds", "follows", "follow_offers", "user_zones"} <= set(store.db.table_names())
+    # The counts `stats` reads start from the rows already there, then follow every change.
+    assert list(store.db["subscription_counts"].rows) == [{"session_id": "1Auye", "count": 1}]
+    store.subscribe("U2", "1Auye")
+    store.subscribe("U2", "1Avqp")
+    store.unsubscribe("U1", "1Auye")
+    assert sorted(store.db["subscription_counts"].rows, key=str) == [
+        {"session_id": "1Auye", "count": 1},
+        {"session_id": "1Avqp", "count": 1},
+    ]
+    assert list(store.db["subscriber_counts"].rows) == [{"user_id": "U2", "count": 2}]
+    assert (store.subscriber_count(), store.subscription_counts()) == (1, {"1Auye": 1, "1Avqp": 1})
 
 
 def test_a_failing_migration_leaves_nothing_half_done(tmp_path, monkeypatch):
