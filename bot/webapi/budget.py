@@ -19,6 +19,9 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
+# chat.postMessage is not paced here: its limit is about one a second per channel (each DM
+# is a channel of its own) plus an unpublished workspace-wide cap, so a burst of reminders
+# goes out as fast as Slack takes it, and its 429s are honoured (Retry-After) and counted.
 PER_MINUTE = {"users.info": 80, "conversations.history": 40, "conversations.open": 40}
 
 
@@ -56,7 +59,9 @@ class Budgets:
     """One budget per method the bot paces itself on; other methods are not paced."""
 
     def __init__(self, per_minute: dict[str, int] | None = None, clock: Callable[[], float] = time.monotonic):
-        self._budgets = {m: Budget(n, clock=clock) for m, n in (per_minute or PER_MINUTE).items()}
+        self._budgets = {
+            m: Budget(n, clock=clock) for m, n in (PER_MINUTE if per_minute is None else per_minute).items()
+        }
 
     def take(self, method: str) -> None:
         budget = self._budgets.get(method)
