@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.bootstrap import Bot
-from bot.schedule.export import to_ics
 from bot.slack.request_guard import MAX_BODY_BYTES, guarded
 
 log = logging.getLogger(__name__)
@@ -55,6 +54,8 @@ def make_wsgi_app(bot: Bot) -> Callable:
             return plain(start_response, "404 Not Found", "unknown calendar\n")
         schedule = bot.catalog.current.schedule
         mine = sorted((s for i in bot.store.subscriptions(user_id) if (s := schedule.get(i))), key=lambda s: s.start)
+        from bot.schedule.export import to_ics  # icalendar, imported when a feed is first asked for
+
         name = f"My agenda: {schedule.title}" if schedule.title else "My agenda"
         data = to_ics(mine, schedule.zone, name, stamp=bot.clock.now()).encode()
         headers = [("Content-Type", "text/calendar; charset=utf-8"), ("Content-Length", str(len(data)))]

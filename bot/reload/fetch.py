@@ -16,7 +16,6 @@ from urllib.parse import urlparse
 
 from bot.reload.download import DEFAULT_LIMITS, DownloadError, Limits, download
 from bot.schedule import ScheduleError, parse_schedule
-from bot.schedule.ics import decode_ics
 
 log = logging.getLogger(__name__)
 KNOWN = (".md", ".markdown", ".ics", ".json", ".xml")
@@ -32,6 +31,14 @@ def _local_name(url: str) -> str:
     suffix = Path(urlparse(url).path).suffix.lower()
     digest = hashlib.sha1(url.encode()).hexdigest()[:10]
     return f"schedule-from-url-{digest}{suffix if suffix in KNOWN else '.md'}"
+
+
+def _as_text(body: bytes) -> str:
+    if body.lstrip().startswith(b"BEGIN:VCALENDAR"):
+        from bot.schedule.ics import decode_ics  # icalendar only for calendars: a shorter start-up
+
+        return decode_ics(body)
+    return body.decode("utf-8-sig")
 
 
 def cached_copy(url: str, folder: Path) -> Path | None:
@@ -51,9 +58,7 @@ def fetch_schedule(url: str, folder: Path, limits: Limits = DEFAULT_LIMITS) -> P
     if target.exists() and target.stat().st_size == len(body) and target.read_bytes() == body:
         return target  # unchanged: leave the file (and its mtime) alone
     try:
-        parse_schedule(
-            str(target), decode_ics(body) if body.lstrip().startswith(b"BEGIN:VCALENDAR") else body.decode("utf-8-sig")
-        )
+        parse_schedule(str(target), _as_text(body))
     except (ScheduleError, UnicodeDecodeError) as problem:
         first = str(problem).splitlines()[0] if str(problem) else "not text"
         raise FetchError(
