@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, ServerErrorRetryHandler
 
 from bot.clock import Clock, SystemClock
+from bot.conf.announcements import UpNext
 from bot.conf.follows import Follows
 from bot.conf.service import ConfService
 from bot.config import Config, ConfigError
@@ -30,7 +31,10 @@ from bot.reminders.ledger import Ledger
 from bot.schedule import Problem, Schedule, load_schedule
 from bot.schedule.current import CurrentSchedule
 from bot.slack.app import build_app
+from bot.store.announcements import AnnouncementsTable
 from bot.store.database import Store
+from bot.store.notices import Notices
+from bot.webapi.admin_notices import AdminNotices
 from bot.webapi.budget import Budgets, CountingRateLimitHandler, RateLimited
 from bot.webapi.direct import DirectMessages
 from bot.webapi.user_zones import UserZones
@@ -179,14 +183,22 @@ def build_bot(
         ledger, catalog, direct, clock, zones.known, lease=lease, lookahead=lookahead, senders=config.reminder_senders
     )
     follows = Follows(catalog, store, ledger)
+    upnext = UpNext(catalog, AnnouncementsTable(store), ledger, clock)
+
+    def after_reload(user_id: str | None, among: list) -> int:  # new and moved sessions: posts, followers
+        upnext.replan(among)
+        return follows.apply(user_id, among)
+
     reloader = Reloader(
         config.schedule_path, config.conference_tz, catalog, ledger, store, direct, clock, zones.known,
         config.admin_user_ids,
-        source=source, after_reload=follows.apply,  # new and moved sessions reach their followers
+        source=source, after_reload=after_reload,
     )  # fmt: skip
+    admin_notices = AdminNotices(Notices(store), direct, config.admin_user_ids, clock.now)
+    dispatcher.channel_refused = admin_notices.channel_refused_upnext
     digests = DigestPoster(
         store, catalog, client, direct, clock, dispatcher.worker, config.digest_channel, config.digest_time,
-        config.admin_user_ids, lease,
+        admin_notices, lease,
     )  # fmt: skip
     scheduler = new_scheduler()
 
@@ -201,6 +213,7 @@ def build_bot(
         reload=reloader.reload,
         digests=digests,
         follows=follows,
+        upnext=upnext,
         viewer_zone=zones,
         admins=config.admin_user_ids,
         public_url=config.public_url,

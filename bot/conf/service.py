@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 
 from bot.clock import Clock
 from bot.conf import agenda
+from bot.conf.announcements import UpNext
 from bot.conf.follows import Follows
 from bot.conf.handlers import REGISTRY
 from bot.conf.parsing import Command, parse_command
@@ -39,6 +40,7 @@ class ConfService:
     reload: Callable[[str], str]  # reloads the schedule, returns what happened
     digests: DigestPoster
     follows: Follows
+    upnext: UpNext
     viewer_zone: ZoneLookup = lambda user_id: None
     admins: frozenset[str] = frozenset()
     public_url: str | None = None  # where /calendar/TOKEN.ics is served

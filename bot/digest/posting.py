@@ -23,8 +23,8 @@ from bot.digest.building import DIGEST_EVENT, build_digest, first_session_start
 from bot.schedule.current import CurrentSchedule
 from bot.store.database import Store
 from bot.store.digests import DigestRecords
-from bot.store.notices import Notices
-from bot.views.blocks import Reply, escape
+from bot.views.blocks import escape
+from bot.webapi.admin_notices import AdminNotices
 from bot.webapi.direct import DirectMessages
 from bot.webapi.errors import error_code
 
@@ -48,7 +48,7 @@ class DigestPoster:
     worker: str
     default_channel: str | None
     default_time: time
-    admins: frozenset[str] = frozenset()
+    admin_notices: AdminNotices | None = None  # how a channel that refuses the digest is told
     lease: timedelta = timedelta(seconds=30)
     # The cron job, the catch-up job and `/conf digest now` may run at once in this process.
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -194,15 +194,11 @@ class DigestPoster:
         return self.records.row(day)
 
     def _tell_admins(self, channel: str, code: str) -> None:
-        if not Notices(self.store).first("admins", "", "digest_error", f"{channel}:{code}", self.clock.now()):
-            return  # told once already
-        how = (
+        if self.admin_notices is None:
+            return
+        self.admin_notices.tell_once(
+            "digest_error",
+            f"{channel}:{code}",
             f"I could not post the daily digest to <#{escape(channel)}>: `{escape(code)}`. "
-            "Invite me there with `/invite @confbot`, or choose another channel with `/conf digest #channel 08:00`."
+            "Invite me there with `/invite @confbot`, or choose another channel with `/conf digest #channel 08:00`.",
         )
-        reply = Reply(text=how, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": how}}])
-        for admin in sorted(self.admins):
-            try:
-                self.direct.post(admin, reply)
-            except (SlackApiError, SlackClientError, OSError) as problem:
-                log.warning("could not tell admin %s about the digest: %s", admin, error_code(problem))

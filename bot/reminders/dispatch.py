@@ -23,9 +23,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.clock import Clock
 from bot.reminders.ledger import Ledger
-from bot.reminders.planning import Due, batches, by_user, delivered_rows, reminder_metadata, triage
+from bot.reminders.planning import UPNEXT, Due, batches, by_user, delivered_rows, reminder_metadata, triage
 from bot.schedule.current import CurrentSchedule
-from bot.views.blocks import ZoneLookup, reminder_reply
+from bot.views.blocks import ZoneLookup, reminder_reply, upnext_reply
 from bot.webapi.budget import OverBudget
 from bot.webapi.direct import DirectMessages
 from bot.webapi.errors import PERMANENT_ERRORS, error_code
@@ -69,6 +69,8 @@ class ReminderDispatcher:
     # reminder is not late by the tick's phase.
     lookahead: timedelta = timedelta(0)
     sleep: Callable[[float], None] = time.sleep
+    # An up-next channel that refused a post for good (not_in_channel): told to the admins.
+    channel_refused: Callable[[str, str], None] = lambda channel, code: None
     _pool: ThreadPoolExecutor | None = None
     _neighbours_checked: bool = False
     _report_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -160,13 +162,14 @@ class ReminderDispatcher:
                 return
         ids = [row.id for row in batch]
         user_id = batch[0].user_id
+        sessions = [schedule.get(row.session_id) for row in batch]
         try:
-            reply = reminder_reply(
-                [schedule.get(row.session_id) for row in batch],
-                venue=schedule.zone,
-                viewer=self.viewer_zone(user_id),
-                now=self.clock.now(),
-            )
+            if batch[0].purpose == UPNEXT:
+                reply = upnext_reply(sessions, venue=schedule.zone, now=self.clock.now())
+            else:
+                reply = reminder_reply(
+                    sessions, venue=schedule.zone, viewer=self.viewer_zone(user_id), now=self.clock.now()
+                )
         except Exception:  # nothing was sent: safe to plan again
             log.exception("could not build reminder %s", ids)
             self._release(ids, "could not build the message", report)
@@ -180,6 +183,8 @@ class ReminderDispatcher:
                 log.warning("reminder %s for %s failed for good: %s", ids, user_id, code)
                 self.ledger.finish(self.worker, ids, "failed", self.clock.now(), error=code)
                 self._count(report, failed=len(ids))
+                if batch[0].purpose == UPNEXT:
+                    self.channel_refused(user_id, code)
             else:  # Slack said no: not delivered. A 5xx might have been, so check first.
                 self._release(ids, code, report, uncertain=problem.response.status_code >= 500)
             return

@@ -13,7 +13,7 @@ import socket
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from bot.reminders.planning import Due, due_time
+from bot.reminders.planning import REMINDER, UPNEXT, Due, due_time
 from bot.schedule.model import Schedule, Session
 from bot.store.database import Store, stamp
 
@@ -27,7 +27,7 @@ def unstamp(text: str) -> datetime:
 
 
 def _due(row) -> Due:
-    return Due(int(row[0]), row[1], row[2], unstamp(row[3]))
+    return Due(int(row[0]), row[1], row[2], unstamp(row[3]), row[5] if len(row) > 5 else REMINDER)
 
 
 class Ledger:
@@ -70,8 +70,25 @@ class Ledger:
             )
         return cursor.rowcount
 
-    def cancel_planned(self, user_id: str | None = None, session_id: str | None = None) -> int:
+    def plan_upnext(self, channel: str, sessions: Iterable[Session], minutes: int) -> int:
+        """Plan `channel`'s up-next posts, `minutes` before each session starts."""
+        rows = [(channel, s.id, stamp(due_time(s, minutes)), stamp(s.start)) for s in sessions]
+        with self.db.conn:
+            cursor = self.db.conn.executemany(
+                "INSERT OR IGNORE INTO reminders (user_id, session_id, due_at, session_start, status, attempts, "
+                f"purpose) VALUES (?, ?, ?, ?, 'planned', 0, '{UPNEXT}')",
+                rows,
+            )
+        return cursor.rowcount
+
+    def cancel_planned(
+        self, user_id: str | None = None, session_id: str | None = None, purpose: str | None = None
+    ) -> int:
+        """Forget planned rows of a person or channel, of a session, of one purpose."""
         clauses, params = ["status = 'planned'"], []
+        if purpose is not None:
+            clauses.append("purpose = ?")
+            params.append(purpose)
         if user_id is not None:
             clauses.append("user_id = ?")
             params.append(user_id)
@@ -82,12 +99,13 @@ class Ledger:
             return self.db.execute(f"DELETE FROM reminders WHERE {' AND '.join(clauses)}", params).rowcount
 
     def replan_user(self, user_id: str, schedule: Schedule) -> None:
-        self.cancel_planned(user_id=user_id)
+        self.cancel_planned(user_id=user_id, purpose=REMINDER)
         sessions = [schedule.get(i) for i in self.store.subscriptions(user_id)]
         self.plan(user_id, [s for s in sessions if s is not None])
 
     def replan_session(self, session: Session) -> None:
-        self.cancel_planned(session_id=session.id)
+        """The session's reminders, planned again (its up-next posts: see Announcements)."""
+        self.cancel_planned(session_id=session.id, purpose=REMINDER)
         for user_id in self.store.subscribers(session.id):
             self.plan(user_id, [session])
 
@@ -116,7 +134,7 @@ class Ledger:
                 "UPDATE reminders SET status = 'claimed', claimed_by = ?, claimed_at = ? "
                 "WHERE id IN (SELECT id FROM reminders WHERE status = 'planned' AND due_at <= ? "
                 "AND (retry_at IS NULL OR retry_at <= ?) "
-                "ORDER BY due_at, id LIMIT ?) RETURNING id, user_id, session_id, due_at",
+                "ORDER BY due_at, id LIMIT ?) RETURNING id, user_id, session_id, due_at, status, purpose",
                 [worker, stamp(now), stamp(now), stamp(now), limit],
             ).fetchall()
         return sorted((_due(r) for r in rows), key=lambda d: (d.due_at, d.id))
@@ -133,7 +151,7 @@ class Ledger:
                 "WHERE (status IN ('claimed', 'attempting', 'doubtful') AND claimed_by != ? "
                 "AND claimed_by NOT IN (SELECT id FROM workers WHERE heartbeat_at >= ?)) "
                 "OR (status = 'uncertain' AND (retry_at IS NULL OR retry_at <= ?)) "
-                "RETURNING id, user_id, session_id, due_at, status",
+                "RETURNING id, user_id, session_id, due_at, status, purpose",
                 [worker, stamp(now), worker, stamp(now - lease), stamp(now)],
             ).fetchall()
         ordered = sorted(rows, key=lambda r: (r[3], r[0]))
@@ -218,18 +236,22 @@ class Ledger:
     # -- reporting ----------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        rows = self.db.execute("SELECT status, count(*) FROM reminders GROUP BY status").fetchall()
+        rows = self.db.execute(
+            f"SELECT status, count(*) FROM reminders WHERE purpose = '{REMINDER}' GROUP BY status"
+        ).fetchall()
         return {status: count for status, count in rows}
 
     def users_due_before(self, moment: datetime, limit: int | None = None) -> list[str]:
         """Users with reminders planned before `moment`, soonest first."""
         rows = self.db.execute(
-            "SELECT user_id FROM reminders WHERE status = 'planned' AND due_at <= ? "
+            f"SELECT user_id FROM reminders WHERE status = 'planned' AND purpose = '{REMINDER}' AND due_at <= ? "
             "GROUP BY user_id ORDER BY min(due_at) LIMIT ?",
             [stamp(moment), -1 if limit is None else limit],
         ).fetchall()
         return [row[0] for row in rows]
 
     def next_due(self) -> datetime | None:
-        row = self.db.execute("SELECT min(due_at) FROM reminders WHERE status = 'planned'").fetchone()
+        row = self.db.execute(
+            f"SELECT min(due_at) FROM reminders WHERE status = 'planned' AND purpose = '{REMINDER}'"
+        ).fetchone()
         return unstamp(row[0]) if row and row[0] else None

@@ -139,6 +139,18 @@ def _m010_attempts_zones_counts(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+def _m011_announcements(db: sqlite_utils.Database) -> None:
+    # "Up next" posts: which channel announces which track, room or all, how early; their
+    # rows share the reminders ledger (claims, takeover, history check), `purpose` upnext
+    # and the channel ID where a reminder has the user ID.
+    db["announcements"].create(
+        {"channel": str, "kind": str, "value": str, "minutes": int, "created_at": str},
+        pk=("channel", "kind", "value"),
+        if_not_exists=True,
+    )
+    db["reminders"].add_column("purpose", str, not_null_default="reminder")
+
+
 # In the order they apply. A migration is known by its name, recorded in `_migrations`
 # when applied: add new ones at the end with a new name; never rename or reorder.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
@@ -152,6 +164,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m008_follows,
     _m009_follow_offers,
     _m010_attempts_zones_counts,
+    _m011_announcements,
 ]
 
 

@@ -235,6 +235,19 @@ def reminder_reply(sessions: Sequence[Session], *, venue: tzinfo, viewer: tzinfo
     return Reply(text=clip(plain), blocks=blocks)
 
 
+def upnext_reply(sessions: Sequence[Session], *, venue: tzinfo, now: datetime) -> Reply:
+    """A channel's "up next" post: what starts here soon, each with a Subscribe button
+    that works for whoever presses it."""
+    first = min(_minutes_until(s.start, now) for s in sessions)
+    soon = "now" if first == 0 else f"in {first} minute{'s' if first != 1 else ''}"
+    heading = f":loudspeaker: *Up next, starting {soon}*"
+    blocks: list[dict] = [{"type": "section", "text": _mrkdwn(heading)}]
+    for session in list(sessions)[: MAX_BLOCKS - 1]:
+        blocks.append(session_section(session, False, venue, None, with_day=False))
+    plain = "; ".join(escape(f"{s.title} starts {soon}") for s in sessions)
+    return Reply(text=clip(f"Up next: {plain}"), blocks=blocks)
+
+
 def change_reply(before: Session, after: Session | None, *, venue: tzinfo, viewer: tzinfo | None) -> Reply:
     """A subscribed session moved (old time → new time) or left the schedule."""
     title = link(before.url, before.title)

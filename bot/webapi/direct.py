@@ -23,6 +23,9 @@ class DirectMessages:
         self._lock = threading.Lock()
 
     def channel(self, user_id: str) -> str:
+        """The DM channel of a person; a channel ID (C…, G…) is its own channel."""
+        if user_id.startswith(("C", "G")):
+            return user_id
         with self._lock:
             known = self._channels.get(user_id)
         known = known or self.known(user_id)

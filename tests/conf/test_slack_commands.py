@@ -264,5 +264,5 @@ def test_every_subcommand_is_registered_once_with_its_flags():
     names = aliases()
     assert set(names.values()) == set(REGISTRY)
     assert names["subscribe"] == "sub" and names["calendar"] == "ics" and names["?"] == "help"
-    assert {n for n, e in REGISTRY.items() if e.admin_only} == {"reload", "digest", "stats"}
+    assert {n for n, e in REGISTRY.items() if e.admin_only} == {"reload", "digest", "stats", "announce"}
     assert {n for n, e in REGISTRY.items() if e.answers_later} == {"reload", "digest"}

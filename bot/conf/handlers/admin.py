@@ -1,4 +1,4 @@
-"""For organisers: reload the schedule, the daily digest, statistics."""
+"""For organisers: reload the schedule, the daily digest, statistics, "up next" posts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from bot.conf.parsing import Command, parse_channel
 from bot.conf.registry import subcommand
 from bot.config import parse_clock
-from bot.views.blocks import Reply, escape, notice
+from bot.reminders.planning import ANNOUNCE_KINDS, Announcement
+from bot.views.blocks import Reply, escape, notice, sessions_count
 
 if TYPE_CHECKING:
     from bot.conf.service import ConfService
@@ -64,3 +65,69 @@ def stats(conf: ConfService, user_id: str, command: Command) -> Reply:
         title = escape(session.title) if session else "(no longer in the schedule)"
         lines.append(f"• {count} — {title} (`{escape(session_id)}`)")
     return notice("\n".join(lines), command_text=command.text)
+
+
+ANNOUNCE_USAGE = (
+    "Use `/conf announce #channel track NAME [MINUTES]`, `… room NAME [MINUTES]`, `… all [MINUTES]` "
+    "(default 5 minutes ahead), `/conf announce #channel off`, or `/conf announce` for the list."
+)
+
+
+def _announcements_listing(conf: ConfService, command: Command) -> Reply:
+    mappings = conf.upnext.mappings()
+    if not mappings:
+        return notice("No channel announces “up next” yet.", command_text=command.text, detail=ANNOUNCE_USAGE)
+    lines = [
+        f"• <#{escape(m.channel)}>: {'every session' if m.kind == 'all' else f'{m.kind} *{escape(m.value)}*'}, "
+        f"{m.minutes} min ahead"
+        for m in mappings
+    ]
+    return notice("*Up next is announced in:*\n" + "\n".join(lines), command_text=command.text, detail=ANNOUNCE_USAGE)
+
+
+def _known_names(conf: ConfService, kind: str) -> list[str]:
+    sessions = conf.schedule.sessions
+    named = {s.track if kind == "track" else s.location for s in sessions}
+    return sorted((n for n in named if n), key=str.casefold)
+
+
+@subcommand("announce", admin_only=True)
+def announce(conf: ConfService, user_id: str, command: Command) -> Reply:
+    words = command.argument.split()
+    if not words:
+        return _announcements_listing(conf, command)
+    channel = parse_channel(words[0])
+    if channel is None:
+        return notice(f"`{escape(words[0])}` is not a channel.", command_text=command.text, detail=ANNOUNCE_USAGE)
+    rest = words[1:]
+    if [w.casefold() for w in rest] == ["off"]:
+        removed = conf.upnext.off(channel)
+        said = "no longer announces" if removed else "was not announcing"
+        return notice(f"<#{channel}> {said} “up next”.", command_text=command.text)
+    minutes = 5
+    if rest and rest[-1].isdigit():
+        minutes = int(rest.pop())
+        if not 1 <= minutes <= 120:
+            return notice("MINUTES must be from 1 to 120.", command_text=command.text, detail=ANNOUNCE_USAGE)
+    kind = rest[0].casefold() if rest else ""
+    value = " ".join(rest[1:])
+    if kind not in ANNOUNCE_KINDS or (kind == "all") != (not value):
+        return notice(
+            f"I did not understand `{escape(command.argument)}`.", command_text=command.text, detail=ANNOUNCE_USAGE
+        )
+    if kind != "all":
+        known = _known_names(conf, kind)
+        match = next((n for n in known if n.casefold() == value.casefold()), None)
+        if match is None:
+            listing = ", ".join(f"`{escape(n)}`" for n in known[:40]) or "none in this schedule"
+            return notice(f"There is no {kind} called “{escape(value)}”.", command_text=command.text,
+                          detail=f"The {kind}s: {listing}.")  # fmt: skip
+        value = match
+    count = conf.upnext.set(Announcement(channel, kind, value, minutes))
+    what = "every session" if kind == "all" else f"the {kind} *{escape(value)}*"
+    return notice(
+        f"<#{channel}> will hear “up next” for {what}, {minutes} min before each starts "
+        f"({sessions_count(count)} to come).",
+        command_text=command.text,
+        detail="Invite me to that channel if I am not in it: `/invite @confbot`.",
+    )

@@ -62,7 +62,7 @@ def help(conf: ConfService, user_id: str, command: Command) -> Reply:
     if user_id in conf.admins:
         text += (
             "\n*For organisers:* `/conf reload` · `/conf digest #channel 08:00` · `/conf digest now` "
-            "· `/conf digest off` · `/conf stats`"
+            "· `/conf digest off` · `/conf stats` · `/conf announce #channel track NAME [MINUTES]`"
         )
     return notice(text, command_text=command.text, detail=detail)
 
