@@ -173,7 +173,9 @@ def build_bot(
     limited = RateLimited()
     client = client or web_client(config, limited)
     budgets = Budgets()
-    zones = UserZones(client, clock.now, store, budgets)
+    # Look-ups made while answering someone: no retries, a short timeout (Slack's 3 s).
+    lookups = WebClient(token=client.token, base_url=client.base_url, timeout=2, retry_handlers=[])
+    zones = UserZones(lookups, clock.now, store, budgets)
     ledger = Ledger(store, config.reminder_minutes)
     direct = DirectMessages(client, budgets, known=ledger.dm_channel)
     lease = timedelta(seconds=config.reminder_lease_seconds)

@@ -55,7 +55,7 @@ def start_jobs(bot) -> None:
 
     every(config.reminder_tick_seconds, "reminders", bot.dispatcher.tick)
     every(max(0.5, config.reminder_lease_seconds / 5), "heartbeat", bot.dispatcher.beat)
-    every(30, "user-zones", lambda: bot.zones.warm(bot.ledger.users_due_before(bot.clock.now() + ZONES_AHEAD)))
+    every(5, "user-zones", lambda: bot.zones.warm(bot.ledger.users_due_before(bot.clock.now() + ZONES_AHEAD)))
     every(5, "schedule-file", bot.reloader.check_file, at_once=False)
     if config.schedule_url:
         every(config.schedule_refresh_minutes * 60, "schedule-url", bot.refresh_from_url, at_once=False)

@@ -72,7 +72,8 @@ class ReminderDispatcher:
     # An up-next channel that refused a post for good (not_in_channel): told to the admins.
     channel_refused: Callable[[str, str], None] = lambda channel, code: None
     _pool: ThreadPoolExecutor | None = None
-    _neighbours_checked: bool = False
+    _neighbours_unchecked: bool = True  # checked each tick until the lease has passed since start
+    _started: datetime | None = None  # the first tick's time
     _report_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def beat(self) -> None:
@@ -82,9 +83,10 @@ class ReminderDispatcher:
         report = TickReport()
         now = self.clock.now()
         self.ledger.heartbeat(self.worker, now)
-        if not self._neighbours_checked:  # a restart on this host takes over its predecessor's claims now
-            self._neighbours_checked = True
-            gone = self.ledger.forget_gone_neighbours(self.worker, process_alive)
+        self._started = self._started or now
+        if self._neighbours_unchecked:  # a restart on this host takes over its predecessor's claims soon
+            gone = self.ledger.forget_gone_neighbours(self.worker, process_alive, now, self.lease / 5)
+            self._neighbours_unchecked = not gone and now - self._started < self.lease
             if gone:
                 log.info("taking over the reminders of %d stopped process(es) on this host", len(gone))
         fresh, doubtful = self.ledger.take_over_stale(self.worker, now, self.lease)
@@ -174,7 +176,8 @@ class ReminderDispatcher:
             log.exception("could not build reminder %s", ids)
             self._release(ids, "could not build the message", report)
             return
-        self.ledger.mark_attempting(self.worker, ids)
+        if not self.ledger.mark_attempting(self.worker, ids):
+            return  # another worker took these over meanwhile: theirs to send
         try:
             channel, response = self.direct.post(user_id, reply, reminder_metadata(batch))
         except SlackApiError as problem:

@@ -12,13 +12,27 @@ import os
 import socket
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from bot.reminders.planning import REMINDER, UPNEXT, Due, due_time
 from bot.schedule.model import Schedule, Session
 from bot.store.database import Store, stamp
 
 OFF = -1  # remind_minutes value meaning "no reminders for me"
-HOST = socket.gethostname()
+
+
+def _host() -> str:
+    """This machine, boot and pid namespace: where a pid means the same process."""
+    parts = [socket.gethostname()]
+    try:
+        parts.append(Path("/proc/sys/kernel/random/boot_id").read_text().strip()[:8])
+        parts.append(os.readlink("/proc/self/ns/pid"))
+    except OSError:
+        parts.append("?")
+    return "/".join(parts)
+
+
+HOST = _host()
 MAX_ATTEMPTS = 8  # with retries spaced 2, 4, … 60 s apart: about four minutes of Slack trouble
 
 
@@ -118,11 +132,19 @@ class Ledger:
                 [worker, stamp(now), HOST, os.getpid()],
             )
 
-    def forget_gone_neighbours(self, worker: str, alive: Callable[[int], bool]) -> list[str]:
-        """Workers on this host whose process is gone (a restart after a crash): removed,
-        so their claims are taken over now rather than after the lease. Returns their ids."""
-        rows = self.db.execute("SELECT id, pid FROM workers WHERE host = ? AND id != ?", [HOST, worker]).fetchall()
-        gone = [row_id for row_id, pid in rows if pid is not None and not alive(pid)]
+    def forget_gone_neighbours(
+        self, worker: str, alive: Callable[[int], bool], now: datetime, silent: timedelta
+    ) -> list[str]:
+        """Workers on this host (same machine, same boot, same pid namespace) whose process
+        is gone and that have been silent for `silent` (a restart after a crash): removed,
+        so their claims are taken over now rather than after the lease. A worker with this
+        process's own pid is gone too: a restarted container often gets the same pid.
+        Returns their ids."""
+        rows = self.db.execute(
+            "SELECT id, pid FROM workers WHERE host = ? AND id != ? AND heartbeat_at < ?",
+            [HOST, worker, stamp(now - silent)],
+        ).fetchall()
+        gone = [row_id for row_id, pid in rows if pid is not None and (pid == os.getpid() or not alive(pid))]
         if gone:
             with self.db.conn:
                 self.db.conn.executemany("DELETE FROM workers WHERE id = ?", [(g,) for g in gone])
@@ -140,16 +162,18 @@ class Ledger:
         return sorted((_due(r) for r in rows), key=lambda d: (d.due_at, d.id))
 
     def take_over_stale(self, worker: str, now: datetime, lease: timedelta) -> tuple[list[Due], list[Due]]:
-        """Claims of processes that stopped beating for longer than `lease`, now this
-        worker's, as (never attempted, doubtful). Never attempted: the dead process had not
-        begun their post, so they are sent at once. Doubtful: it had (or a send timed out,
-        or a history check failed: `uncertain`): checked against the DM's history first."""
+        """Claims of processes that stopped beating for longer than `lease`, and this
+        worker's own left over from an earlier tick that failed midway (a tick finishes
+        every row it claims), now this worker's, as (never attempted, doubtful). Never
+        attempted: the dead process had not begun their post, so they are sent at once.
+        Doubtful: it had (or a send timed out, or a history check failed: `uncertain`):
+        checked against the DM's history first."""
         with self.store.immediate() as connection:
             rows = connection.execute(
                 "UPDATE reminders SET claimed_by = ?, claimed_at = ?, "
                 "status = CASE status WHEN 'claimed' THEN 'claimed' ELSE 'doubtful' END "
-                "WHERE (status IN ('claimed', 'attempting', 'doubtful') AND claimed_by != ? "
-                "AND claimed_by NOT IN (SELECT id FROM workers WHERE heartbeat_at >= ?)) "
+                "WHERE (status IN ('claimed', 'attempting', 'doubtful') AND (claimed_by = ? "
+                "OR claimed_by NOT IN (SELECT id FROM workers WHERE heartbeat_at >= ?))) "
                 "OR (status = 'uncertain' AND (retry_at IS NULL OR retry_at <= ?)) "
                 "RETURNING id, user_id, session_id, due_at, status, purpose",
                 [worker, stamp(now), worker, stamp(now - lease), stamp(now)],
@@ -159,13 +183,23 @@ class Ledger:
         doubtful = [_due(r) for r in ordered if r[4] == "doubtful"]
         return fresh, doubtful
 
-    def mark_attempting(self, worker: str, ids: list[int]) -> None:
-        """Just before a post: after a crash, only rows marked so need a history check."""
+    def mark_attempting(self, worker: str, ids: list[int]) -> bool:
+        """Just before a post: after a crash, only rows marked so need a history check.
+        False when another worker holds any of them now (it took them over): then this
+        worker must not post, and the rows it still holds go back to plain claimed."""
         marks = ",".join("?" * len(ids))
-        with self.db.conn:
-            self.db.execute(
-                f"UPDATE reminders SET status = 'attempting' WHERE id IN ({marks}) AND claimed_by = ?", [*ids, worker]
+        with self.store.immediate() as connection:
+            marked = connection.execute(
+                f"UPDATE reminders SET status = 'attempting' WHERE id IN ({marks}) AND claimed_by = ? "
+                "AND status IN ('claimed', 'doubtful', 'attempting') RETURNING id",
+                [*ids, worker],
+            ).fetchall()
+            if len(marked) == len(ids):
+                return True
+            connection.execute(
+                f"UPDATE reminders SET status = 'claimed' WHERE id IN ({marks}) AND claimed_by = ?", [*ids, worker]
             )
+        return False
 
     def owned(self, worker: str, ids: list[int]) -> set[int]:
         """Which of `ids` this worker still holds (another may have taken some over)."""

@@ -180,6 +180,9 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
             continue
         # An explicit transaction: Python's sqlite3 would commit each DDL statement alone.
         db.conn.execute("BEGIN IMMEDIATE")
+        if db.execute("SELECT 1 FROM _migrations WHERE name = ?", [name]).fetchone():
+            db.conn.rollback()  # another process starting at the same moment applied it first
+            continue
         try:
             migration(db)
             db["_migrations"].insert({"name": name, "applied_at": datetime.now(UTC).isoformat(timespec="seconds")})

@@ -5,7 +5,8 @@ learned, so no reminder ever waits on a look-up.
 - `warm(users)`: learns the zones of people with reminders coming up, hours ahead, within
   the users.info budget (a background job).
 - `zones(user)` (a ZoneLookup, for answers to commands): known, else one users.info call
-  if the budget allows, else venue time only.
+  if the budget allows (on a client that neither retries nor waits long: an answer must
+  not wait on it), else venue time only.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
@@ -21,10 +22,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.store.database import Store
 from bot.webapi.budget import Budgets
-from bot.webapi.errors import error_code
+from bot.webapi.errors import PERMANENT_ERRORS, error_code
 
 log = logging.getLogger(__name__)
 TTL = timedelta(hours=24)  # people rarely move zones during a conference; refreshed after this
+RETRY_AFTER = timedelta(minutes=10)
 
 
 def _zone(name: str | None) -> tzinfo | None:
@@ -41,6 +43,7 @@ class UserZones:
         self._store = store
         self._budgets = budgets
         self._memory: dict[str, tuple[tzinfo | None, datetime]] = {}
+        self._retry_after: dict[str, datetime] = {}  # a failed look-up waits, so it cannot starve the rest
         self._lock = threading.Lock()
 
     def __call__(self, user_id: str) -> tzinfo | None:
@@ -80,11 +83,19 @@ class UserZones:
         return zone, self._now() - learned < TTL
 
     def _learn(self, user_id: str, fallback: tzinfo | None) -> tzinfo | None:
+        with self._lock:
+            if self._now() < self._retry_after.get(user_id, datetime.min.replace(tzinfo=UTC)):
+                return fallback  # it failed a moment ago: others first
         try:
             response = self._client.users_info(user=user_id)
         except (SlackApiError, SlackClientError, OSError) as problem:
-            log.warning("users.info for %s failed (%s); venue time only for now", user_id, error_code(problem))
-            return fallback
+            code = error_code(problem)
+            log.warning("users.info for %s failed (%s); venue time only for now", user_id, code)
+            if code not in PERMANENT_ERRORS:
+                with self._lock:
+                    self._retry_after[user_id] = self._now() + RETRY_AFTER
+                return fallback
+            response = {"user": {}}  # gone for good: remembered as zoneless, not asked again today
         name = (response.get("user") or {}).get("tz") or ""
         now = self._now()
         self._store.remember_user_zone(user_id, name, now)

@@ -406,8 +406,8 @@ def test_a_restart_on_the_same_host_takes_over_a_dead_predecessors_claims_at_onc
     with bot.store.db.conn:
         bot.store.db.execute(
             "INSERT INTO workers (id, heartbeat_at, host, pid) VALUES ('predecessor', ?, ?, ?)",
-            [stamp(clock.now()), HOST, dead_pid],
-        )  # its heartbeat is fresh: without the pid, the claim would wait out the lease
+            [stamp(clock.now() - timedelta(seconds=3)), HOST, dead_pid],
+        )  # silent for 3 s only: without the pid, the claim would wait out the 10 s lease
     assert bot.dispatcher.tick().sent == 1
     assert [r["status"] for r in ledger_rows(bot)] == ["sent"]
 
@@ -483,3 +483,37 @@ def test_help_shows_organisers_their_commands(tmp_path, standin):
     bot, _ = make_bot(tmp_path, standin)
     assert "For organisers" in all_text(bot.service.handle("UADMIN", "help").as_ephemeral())
     assert "For organisers" not in all_text(bot.service.handle("U1", "help").as_ephemeral())
+
+
+def test_rows_a_failed_tick_left_claimed_are_sent_by_the_next_tick(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin)
+    bot.service.handle("U1", "sub 1Auyq")
+    clock.set(at("2022-10-24T10:30"))
+    bot.ledger.claim_due(bot.dispatcher.worker, clock.now())  # then the tick died (a busy database)
+    assert bot.dispatcher.tick().sent == 1  # its own heartbeat is fresh, yet nothing stays stuck
+    assert [r["status"] for r in ledger_rows(bot)] == ["sent"]
+
+
+def test_a_worker_whose_claim_was_taken_over_does_not_post_it(tmp_path, standin):
+    bot, clock = make_bot(tmp_path, standin)
+    bot.service.handle("U1", "sub 1Auyq")
+    clock.set(at("2022-10-24T10:30"))
+    [row] = bot.ledger.claim_due("slow", clock.now())  # a live worker whose heartbeat stalled…
+    fresh, doubtful = bot.ledger.take_over_stale("other", clock.now(), timedelta(seconds=10))
+    assert [r.id for r in fresh] == [row.id] and doubtful == []  # …so another took the row over
+    assert bot.ledger.mark_attempting("slow", [row.id]) is False  # the slow one must not post it
+    assert bot.ledger.mark_attempting("other", [row.id]) is True
+
+
+def test_a_user_slack_does_not_know_is_remembered_as_zoneless(tmp_path, standin):
+    bot, _ = make_bot(tmp_path, standin)
+    standin.fail_next("users.info", 200, {"ok": False, "error": "user_not_found"})
+    assert bot.zones.warm(["UGONE"]) == 1
+    assert bot.store.user_zone("UGONE")[0] == ""  # not asked again today
+    assert bot.zones.warm(["UGONE"]) == 0
+    standin.fail_next("users.info", 500, {"ok": False, "error": "internal_error"})
+    bot.zones.warm(["UFLAKY"])
+    assert bot.store.user_zone("UFLAKY") is None  # a passing failure: tried again later,
+    calls = len(standin.calls_to("users.info"))
+    bot.zones.warm(["UFLAKY"])
+    assert len(standin.calls_to("users.info")) == calls  # not at once (others go first)

@@ -46,6 +46,9 @@ def digest(conf: ConfService, user_id: str, command: Command) -> Reply:
     )
 
 
+MAIN_STATUSES = ("sent", "planned", "claimed", "failed", "missed")
+
+
 @subcommand("stats", admin_only=True)
 def stats(conf: ConfService, user_id: str, command: Command) -> Reply:
     counts = conf.ledger.counts()
@@ -55,7 +58,8 @@ def stats(conf: ConfService, user_id: str, command: Command) -> Reply:
         f"*Subscriptions:* {sum(per_session.values())} by {conf.store.subscriber_count()} people "
         f"to {len(per_session)} sessions",
         "*Reminders:* "
-        + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("sent", "planned", "claimed", "failed", "missed")),
+        + ", ".join(f"{counts.get(k, 0)} {k}" for k in MAIN_STATUSES)
+        + "".join(f", {n} {k}" for k, n in sorted(counts.items()) if k not in MAIN_STATUSES),  # in doubt, say so
     ]
     limited = conf.rate_limited()
     if limited:
