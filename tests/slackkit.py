@@ -153,3 +153,19 @@ def make_bot(tmp_path, standin, schedule=SEED, now="2022-10-24T10:00", **overrid
     clock = ManualClock(at(now))
     config = bot_config(tmp_path, standin, schedule_path=schedule, **overrides)
     return build_bot(config, clock=clock), clock
+
+
+def claim_as_a_dying_process(bot, clock, posted_to: str) -> list:
+    """Another process claims what is due, posts the rows of `posted_to` (marked
+    attempting first, as a real sender does) and dies before recording anything.
+    Returns the rows it claimed."""
+    from bot.reminders.dispatch import ReminderDispatcher
+    from bot.reminders.planning import reminder_metadata
+
+    dead = ReminderDispatcher(bot.ledger, bot.catalog, bot.dispatcher.direct, clock, lambda u: None, worker="dead")
+    dead.beat()
+    claimed = bot.ledger.claim_due("dead", clock.now())
+    posted = [row for row in claimed if row.user_id == posted_to]
+    bot.ledger.mark_attempting("dead", [row.id for row in posted])
+    bot.client.chat_postMessage(channel=posted_to, text="posted", metadata=reminder_metadata(posted))
+    return claimed

@@ -16,7 +16,7 @@ from bot.reminders.planning import due_time, reminder_metadata
 from bot.schedule.model import Schedule, Session
 from bot.store.database import stamp
 from tests.conftest import SEED
-from tests.slackkit import all_text, at, make_bot
+from tests.slackkit import all_text, at, claim_as_a_dying_process, make_bot
 
 KEYNOTE_TIME = "Monday, October 24 • 10:40am - 11:10am"
 
@@ -113,14 +113,7 @@ def test_claim_of_a_dead_process_already_delivered_is_not_sent_again(tmp_path, s
     bot.service.handle("U1", "sub 1Auyq")
     bot.service.handle("U2", "sub 1Auyq")
     clock.set(at("2022-10-24T10:30"))
-    # A process claims both, begins U1's post (marks it attempting), posts it, and dies
-    # before recording anything; U2's post it never began.
-    dead = ReminderDispatcher(bot.ledger, bot.catalog, bot.dispatcher.direct, clock, lambda u: None, worker="dead")
-    dead.beat()
-    claimed = bot.ledger.claim_due("dead", clock.now())
-    first = next(row for row in claimed if row.user_id == "U1")
-    bot.ledger.mark_attempting("dead", [first.id])
-    bot.client.chat_postMessage(channel="DU1", text="reminder", metadata=reminder_metadata([first]))
+    claim_as_a_dying_process(bot, clock, posted_to="U1")  # U1's post went out, U2's never began
     assert bot.dispatcher.tick().sent == 0  # the dead process's heartbeat is still fresh
     clock.advance(timedelta(seconds=31))
     report = bot.dispatcher.tick()

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.reminders.dispatch import ReminderDispatcher
 from bot.reminders.planning import Due, reminder_metadata
-from tests.slackkit import all_text, at, make_bot
+from tests.slackkit import all_text, at, claim_as_a_dying_process, make_bot
 
 DAY = """---
 title: Up next day
@@ -142,14 +141,8 @@ def test_a_restart_between_claim_and_post_sends_each_post_once(tmp_path, standin
     bot.service.handle("UADMIN", "announce <#C1|sec> track Security")
     bot.service.handle("UADMIN", "announce <#C2|halla> room Hall A")
     clock.set(at("2022-10-24T09:55"))
-    # A process claims both channels' posts, posts C1's (marked attempting), dies before recording.
-    dead = ReminderDispatcher(bot.ledger, bot.catalog, bot.dispatcher.direct, clock, lambda u: None, worker="dead")
-    dead.beat()
-    claimed = bot.ledger.claim_due("dead", clock.now())
-    c1 = [row for row in claimed if row.user_id == "C1"]
-    assert {row.purpose for row in claimed} == {"upnext"} and len(c1) == 2
-    bot.ledger.mark_attempting("dead", [row.id for row in c1])
-    bot.client.chat_postMessage(channel="C1", text="up next", metadata=reminder_metadata(c1))
+    claimed = claim_as_a_dying_process(bot, clock, posted_to="C1")  # C1's post went out, C2's never began
+    assert {row.purpose for row in claimed} == {"upnext"} and len(claimed) == 3
     clock.advance(timedelta(seconds=11))  # past the lease
     report = bot.dispatcher.tick()
     assert (report.recovered, report.sent) == (2, 1)
