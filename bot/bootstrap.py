@@ -186,6 +186,7 @@ def build_bot(
     )
     follows = Follows(catalog, store, ledger)
     upnext = UpNext(catalog, AnnouncementsTable(store), ledger, clock)
+    upnext.refresh()
 
     def after_reload(user_id: str | None, among: list) -> int:  # new and moved sessions: posts, followers
         upnext.replan(among)

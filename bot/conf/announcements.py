@@ -37,6 +37,13 @@ class UpNext:
     def mappings(self) -> list[Announcement]:
         return self.table.all()
 
+    def refresh(self) -> None:
+        """At start: the schedule may have changed while the bot was down."""
+        announcements = self.table.all()
+        if announcements:
+            self.ledger.cancel_planned(purpose=UPNEXT)
+            self._plan(announcements, list(self.catalog.current.schedule))
+
     def replan(self, sessions: Iterable[Session]) -> None:
         """Sessions that appeared or moved (a reload): their posts planned anew."""
         sessions = list(sessions)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.schedule.model import Schedule, Session
 
@@ -12,6 +12,7 @@ class Changes:
     moved: list[tuple[Session, Session]]  # (before, after): start or end changed
     removed: list[Session]
     added: list[Session]
+    remapped: list[Session] = field(default_factory=list)  # same time, another track or room
 
     def __bool__(self) -> bool:
         return bool(self.moved or self.removed or self.added)
@@ -34,12 +35,14 @@ class Changes:
 
 def schedule_changes(old: Schedule, new: Schedule) -> Changes:
     """Compare two schedules by session id."""
-    moved, removed = [], []
+    moved, removed, remapped = [], [], []
     for before in old:
         after = new.get(before.id)
         if after is None:
             removed.append(before)
         elif (after.start, after.end) != (before.start, before.end):
             moved.append((before, after))
+        elif (after.track, after.location) != (before.track, before.location):
+            remapped.append(after)
     added = [s for s in new if old.get(s.id) is None]
-    return Changes(moved, removed, added)
+    return Changes(moved, removed, added, remapped)

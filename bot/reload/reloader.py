@@ -92,7 +92,7 @@ class Reloader:
             previous = self.catalog.replace(schedule, self.source or str(self.path), self.clock.now())
             changes = schedule_changes(previous.schedule, schedule)
             notified = self._apply(changes)
-            followed = self.after_reload(None, changes.added + [after for _, after in changes.moved])
+            followed = self.after_reload(None, changes.added + [after for _, after in changes.moved] + changes.remapped)
             log.info("schedule reloaded (%s): %d sessions, %s", reason, len(schedule), changes.summary())
             log.debug("schedule changes: %s", changes.details())
             return (

@@ -108,7 +108,9 @@ class ReminderDispatcher:
     def _dispatch(self, rows: list[Due], now: datetime, report: TickReport) -> None:
         decided = triage(rows, self.catalog.current.schedule, now)
         self.ledger.finish(self.worker, [r.id for r in decided.missed], "missed", now, error="session had started")
-        self.ledger.finish(self.worker, [r.id for r in decided.cancelled], "cancelled", now, error="session removed")
+        self.ledger.finish(
+            self.worker, [r.id for r in decided.cancelled], "cancelled", now, error="session removed or moved"
+        )
         report.missed += len(decided.missed)
         report.cancelled += len(decided.cancelled)
         work = batches(decided.send)
@@ -153,10 +155,10 @@ class ReminderDispatcher:
     def _send(self, batch: list[Due], report: TickReport) -> None:
         self._wait_until(batch[0].due_at)
         schedule = self.catalog.current.schedule
-        gone = [row for row in batch if schedule.get(row.session_id) is None]  # a reload removed it meanwhile
+        gone = [row for row in batch if row.outdated(schedule.get(row.session_id))]  # a reload removed or moved it
         if gone:
             self.ledger.finish(
-                self.worker, [r.id for r in gone], "cancelled", self.clock.now(), error="session removed"
+                self.worker, [r.id for r in gone], "cancelled", self.clock.now(), error="session removed or moved"
             )
             self._count(report, cancelled=len(gone))
             batch = [row for row in batch if row not in gone]

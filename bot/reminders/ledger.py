@@ -40,8 +40,12 @@ def unstamp(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
+_DUE_COLUMNS = "id, user_id, session_id, due_at, status, purpose, session_start"
+
+
 def _due(row) -> Due:
-    return Due(int(row[0]), row[1], row[2], unstamp(row[3]), row[5] if len(row) > 5 else REMINDER)
+    """From a row of _DUE_COLUMNS."""
+    return Due(int(row[0]), row[1], row[2], unstamp(row[3]), row[5], unstamp(row[6]) if row[6] else None)
 
 
 class Ledger:
@@ -88,9 +92,13 @@ class Ledger:
         """Plan `channel`'s up-next posts, `minutes` before each session starts."""
         rows = [(channel, s.id, stamp(due_time(s, minutes)), stamp(s.start)) for s in sessions]
         with self.db.conn:
+            # A post that failed (the bot was not in the channel) is planned again when the
+            # channel is announced again: that is how an admin says "try now".
             cursor = self.db.conn.executemany(
-                "INSERT OR IGNORE INTO reminders (user_id, session_id, due_at, session_start, status, attempts, "
-                f"purpose) VALUES (?, ?, ?, ?, 'planned', 0, '{UPNEXT}')",
+                "INSERT INTO reminders (user_id, session_id, due_at, session_start, status, attempts, purpose) "
+                f"VALUES (?, ?, ?, ?, 'planned', 0, '{UPNEXT}') ON CONFLICT (user_id, session_id, session_start) "
+                "DO UPDATE SET status = 'planned', attempts = 0, error = NULL, claimed_by = NULL, retry_at = NULL "
+                "WHERE status IN ('failed', 'cancelled')",
                 rows,
             )
         return cursor.rowcount
@@ -156,7 +164,7 @@ class Ledger:
                 "UPDATE reminders SET status = 'claimed', claimed_by = ?, claimed_at = ? "
                 "WHERE id IN (SELECT id FROM reminders WHERE status = 'planned' AND due_at <= ? "
                 "AND (retry_at IS NULL OR retry_at <= ?) "
-                "ORDER BY due_at, id LIMIT ?) RETURNING id, user_id, session_id, due_at, status, purpose",
+                f"ORDER BY due_at, id LIMIT ?) RETURNING {_DUE_COLUMNS}",
                 [worker, stamp(now), stamp(now), stamp(now), limit],
             ).fetchall()
         return sorted((_due(r) for r in rows), key=lambda d: (d.due_at, d.id))
@@ -175,7 +183,7 @@ class Ledger:
                 "WHERE (status IN ('claimed', 'attempting', 'doubtful') AND (claimed_by = ? "
                 "OR claimed_by NOT IN (SELECT id FROM workers WHERE heartbeat_at >= ?))) "
                 "OR (status = 'uncertain' AND (retry_at IS NULL OR retry_at <= ?)) "
-                "RETURNING id, user_id, session_id, due_at, status, purpose",
+                f"RETURNING {_DUE_COLUMNS}",
                 [worker, stamp(now), worker, stamp(now - lease), stamp(now)],
             ).fetchall()
         ordered = sorted(rows, key=lambda r: (r[3], r[0]))

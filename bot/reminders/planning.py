@@ -35,6 +35,11 @@ class Due:
     session_id: str
     due_at: datetime
     purpose: str = REMINDER
+    session_start: datetime | None = None  # when the session started as planned; None in old rows
+
+    def outdated(self, session: Session | None) -> bool:
+        """The session is gone, or moved since this row was planned (a new row has its time)."""
+        return session is None or (self.session_start is not None and session.start != self.session_start)
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ def triage(rows: list[Due], schedule: Schedule, now: datetime) -> Triage:
     send, missed, cancelled = [], [], []
     for row in rows:
         session = schedule.get(row.session_id)
-        if session is None:
+        if row.outdated(session):
             cancelled.append(row)
         elif session.start <= now:
             missed.append(row)

@@ -180,3 +180,48 @@ def test_up_next_metadata_is_found_in_a_channels_history():
     }
     assert delivered_rows([row], [posted]) == {1}
     assert delivered_rows([Due(2, "C2", "1UP01", due, "upnext")], [posted]) == set()
+
+
+def test_a_talk_that_changes_room_is_announced_in_its_new_rooms_channel(tmp_path, standin):
+    bot, clock, path = day_bot(tmp_path, standin)
+    bot.service.handle("UADMIN", "announce <#C2|halla> room Hall A")
+    bot.service.handle("UADMIN", "announce <#C4|hallb> room Hall B")
+    path.write_text(
+        DAY.replace("Room: Hall A\n\nMonday, October 24 • 10:30", "Room: Hall B\n\nMonday, October 24 • 10:30"), "utf-8"
+    )
+    bot.reloader.reload("test")
+    clock.set(at("2022-10-24T10:25"))
+    bot.dispatcher.tick()
+    assert [(p["channel"], p["metadata"]["event_payload"]["session_ids"]) for p in upnext_posts(standin)] == [
+        ("C4", ["1UP03"])
+    ]
+    bot.close()
+
+
+def test_a_post_claimed_before_its_talk_moved_is_not_sent_at_the_old_time(tmp_path, standin):
+    bot, clock, path = day_bot(tmp_path, standin)
+    bot.service.handle("UADMIN", "announce <#C2|halla> room Hall A")
+    clock.set(at("2022-10-24T10:25"))
+    claimed = bot.ledger.claim_due(bot.dispatcher.worker, clock.now())  # claimed for 10:30…
+    assert "1UP03" in [row.session_id for row in claimed]
+    path.write_text(DAY.replace("Monday, October 24 • 10:30 - 11:00", "Monday, October 24 • 11:30 - 12:00"), "utf-8")
+    bot.reloader.reload("test")  # …then the talk moved to 11:30
+    bot.dispatcher.tick()
+    assert upnext_posts(standin) == []
+    clock.set(at("2022-10-24T11:25"))
+    bot.dispatcher.tick()
+    assert [p["metadata"]["event_payload"]["session_ids"] for p in upnext_posts(standin)] == [["1UP03"]]
+    bot.close()
+
+
+def test_announcing_again_after_the_bot_was_invited_retries_what_failed(tmp_path, standin):
+    bot, clock, _ = day_bot(tmp_path, standin)
+    bot.service.handle("UADMIN", "announce <#C9|private> room Hall A")
+    standin.fail_next("chat.postMessage", 200, {"ok": False, "error": "not_in_channel"})
+    clock.set(at("2022-10-24T09:55"))
+    bot.dispatcher.tick()  # refused: the admins are told
+    assert upnext_posts(standin) == []
+    bot.service.handle("UADMIN", "announce <#C9|private> room Hall A")  # invited now: try again
+    bot.dispatcher.tick()
+    assert [p["metadata"]["event_payload"]["session_ids"] for p in upnext_posts(standin)] == [["1UP01"]]
+    bot.close()

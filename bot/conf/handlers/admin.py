@@ -95,6 +95,25 @@ def _known_names(conf: ConfService, kind: str) -> list[str]:
     return sorted((n for n in named if n), key=str.casefold)
 
 
+def _unescaped(word: str) -> str:
+    """Slack escapes `&`, `<` and `>` in a command's text: `Data &amp; AI` is `Data & AI`."""
+    return word.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _name_and_minutes(conf: ConfService, kind: str, words: list[str]) -> tuple[str, int | None]:
+    """`Hall 2` is a room when the schedule has one; else a trailing number is MINUTES."""
+    whole = " ".join(words)
+    last = words[-1] if words else ""
+    if not (last.isascii() and last.isdigit()) or whole.casefold() in _known_folded(conf, kind):
+        return whole, 5
+    minutes = int(last)
+    return " ".join(words[:-1]), minutes if 1 <= minutes <= 120 else None
+
+
+def _known_folded(conf: ConfService, kind: str) -> set[str]:
+    return {name.casefold() for name in _known_names(conf, kind)} if kind in ("track", "room") else set()
+
+
 @subcommand("announce", admin_only=True)
 def announce(conf: ConfService, user_id: str, command: Command) -> Reply:
     words = command.argument.split()
@@ -108,13 +127,12 @@ def announce(conf: ConfService, user_id: str, command: Command) -> Reply:
         removed = conf.upnext.off(channel)
         said = "no longer announces" if removed else "was not announcing"
         return notice(f"<#{channel}> {said} “up next”.", command_text=command.text)
-    minutes = 5
-    if rest and rest[-1].isdigit():
-        minutes = int(rest.pop())
-        if not 1 <= minutes <= 120:
-            return notice("MINUTES must be from 1 to 120.", command_text=command.text, detail=ANNOUNCE_USAGE)
+    if not channel.startswith(("C", "G")):
+        return notice("Up next goes to a channel (not a DM).", command_text=command.text, detail=ANNOUNCE_USAGE)
     kind = rest[0].casefold() if rest else ""
-    value = " ".join(rest[1:])
+    value, minutes = _name_and_minutes(conf, kind, [_unescaped(w) for w in rest[1:]])
+    if minutes is None:
+        return notice("MINUTES must be from 1 to 120.", command_text=command.text, detail=ANNOUNCE_USAGE)
     if kind not in ANNOUNCE_KINDS or (kind == "all") != (not value):
         return notice(
             f"I did not understand `{escape(command.argument)}`.", command_text=command.text, detail=ANNOUNCE_USAGE
