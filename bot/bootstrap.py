@@ -14,7 +14,11 @@ from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, ServerErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 
 from bot.clock import Clock, SystemClock
 from bot.conf.announcements import UpNext
@@ -89,7 +93,12 @@ def check_slack(config: Config) -> None:
     line naming the setting, instead of failing every request."""
     quiet = logging.getLogger(f"{__name__}.auth_test")  # the one line below says it all
     quiet.setLevel(logging.CRITICAL)
-    client = WebClient(token=config.bot_token, base_url=config.api_url, timeout=5, retry_handlers=[], logger=quiet)
+    # No retries on connection errors (a wrong URL says so at once), but a 429 is waited
+    # out: several processes starting together can meet auth.test's tier (Tier 1 is small).
+    client = WebClient(
+        token=config.bot_token, base_url=config.api_url, timeout=5, logger=quiet,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=5)],
+    )  # fmt: skip
     _ask_slack(config, "SLACK_BOT_TOKEN", client.auth_test)
     if config.app_token:
         _ask_slack(config, "SLACK_APP_TOKEN", lambda: client.apps_connections_open(app_token=config.app_token))
@@ -106,6 +115,8 @@ def _ask_slack(config: Config, setting: str, call: Callable[[], object]) -> None
             raise ConfigError(
                 f"SLACK_API_URL: {config.api_url} does not answer as Slack's Web API (HTTP {status})"
             ) from None
+        if code == "ratelimited":
+            raise ConfigError(f"SLACK_API_URL: {config.api_url} kept answering 429 (rate limited); try again") from None
         raise ConfigError(f"{setting}: Slack refused the token ({code}) at {config.api_url}") from None
     except (SlackClientError, OSError, ValueError) as problem:
         reason = getattr(problem, "reason", None) or problem

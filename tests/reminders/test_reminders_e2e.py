@@ -29,10 +29,6 @@ pytestmark = pytest.mark.slow  # real processes: `pytest -m 'not slow'` skips th
 USERS = 40
 LEAD_MINUTES = 30
 ON_TIME = 15.0  # seconds: every reminder reaches Slack within this of its due time
-# After repeated kills mid-dispatch, each leaves up to a sender pool of posts in doubt, and
-# each person in doubt costs a conversations.open and a conversations.history call, Tier 3
-# (50/min, bursts of about 10): dozens in doubt take that long to clear, never a duplicate.
-ON_TIME_AFTER_KILLS = 90.0
 
 
 def free_port() -> int:
@@ -136,7 +132,7 @@ def test_sigkill_during_dispatch_never_loses_or_doubles_a_reminder(tmp_path):
                 break
         process = start_bot(standin, schedule_path, database)
         try:
-            wait_until_all_sent(database, total, limit=ON_TIME_AFTER_KILLS + 30)
+            wait_until_all_sent(database, total)
         finally:
             process.terminate()
             process.wait(timeout=10)
@@ -144,7 +140,7 @@ def test_sigkill_during_dispatch_never_loses_or_doubles_a_reminder(tmp_path):
     assert kills >= 2
     assert len(counted) == total
     assert set(counted.values()) == {1}, {k: v for k, v in counted.items() if v != 1}
-    assert max(lateness(standin, due)) < ON_TIME_AFTER_KILLS
+    assert max(lateness(standin, due)) < ON_TIME
 
 
 def test_three_processes_on_one_database_send_each_reminder_once(tmp_path):

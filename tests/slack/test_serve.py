@@ -269,3 +269,10 @@ def test_serve_with_an_unusable_database_path_names_it(tmp_path):
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("confbot: DATABASE_PATH: cannot use")
+
+
+def test_a_rate_limited_auth_test_at_start_is_waited_out(tmp_path):
+    with SlackStandIn() as standin:  # several processes starting at once meet auth.test's small tier
+        standin.fail_next("auth.test", 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+        check_slack(Config(bot_token="xoxb-1", api_url=standin.api_url, database_path=tmp_path / "a.db"))
+        assert len(standin.calls_to("auth.test")) == 2
