@@ -31,7 +31,7 @@ class UpNext:
     def off(self, channel: str) -> int:
         """The channel announces nothing any more; returns how many mappings it had."""
         removed = self.table.remove_channel(channel)
-        self.ledger.cancel_planned(user_id=channel, purpose=UPNEXT)
+        self.ledger.cancel_channel(channel)
         return removed
 
     def mappings(self) -> list[Announcement]:

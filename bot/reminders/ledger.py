@@ -103,6 +103,16 @@ class Ledger:
             )
         return cursor.rowcount
 
+    def cancel_channel(self, channel: str) -> int:
+        """A channel announces nothing any more: its posts not yet begun are cancelled,
+        claimed ones too (their sender finds them so and does not post)."""
+        with self.db.conn:
+            return self.db.execute(
+                "UPDATE reminders SET status = 'cancelled', error = 'announcements turned off' "
+                f"WHERE user_id = ? AND purpose = '{UPNEXT}' AND status IN ('planned', 'claimed')",
+                [channel],
+            ).rowcount
+
     def cancel_planned(
         self, user_id: str | None = None, session_id: str | None = None, purpose: str | None = None
     ) -> int:
@@ -204,8 +214,9 @@ class Ledger:
             ).fetchall()
             if len(marked) == len(ids):
                 return True
+            undo = [row[0] for row in marked]  # only what this call marked: a cancelled row stays cancelled
             connection.execute(
-                f"UPDATE reminders SET status = 'claimed' WHERE id IN ({marks}) AND claimed_by = ?", [*ids, worker]
+                f"UPDATE reminders SET status = 'claimed' WHERE id IN ({','.join('?' * len(undo))})", undo
             )
         return False
 

@@ -225,3 +225,17 @@ def test_announcing_again_after_the_bot_was_invited_retries_what_failed(tmp_path
     bot.dispatcher.tick()
     assert [p["metadata"]["event_payload"]["session_ids"] for p in upnext_posts(standin)] == [["1UP01"]]
     bot.close()
+
+
+def test_turning_a_channel_off_stops_a_post_already_claimed(tmp_path, standin):
+    bot, clock, _ = day_bot(tmp_path, standin)
+    bot.service.handle("UADMIN", "announce <#C2|halla> room Hall A")
+    clock.set(at("2022-10-24T09:55"))
+    [row] = bot.ledger.claim_due(bot.dispatcher.worker, clock.now())  # a sender has it…
+    bot.service.handle("UADMIN", "announce <#C2|halla> off")  # …when the organiser says stop
+    assert bot.ledger.mark_attempting(bot.dispatcher.worker, [row.id]) is False  # so it does not post
+    status = bot.store.db.execute("SELECT status FROM reminders WHERE id = ?", [row.id]).fetchone()[0]
+    assert status == "cancelled"
+    bot.dispatcher.tick()
+    assert upnext_posts(standin) == []
+    bot.close()
