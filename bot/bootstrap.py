@@ -195,6 +195,8 @@ def build_bot(
     dispatcher = ReminderDispatcher(
         ledger, catalog, direct, clock, zones.known, lease=lease, lookahead=lookahead, senders=config.reminder_senders
     )
+    admin_notices = AdminNotices(Notices(store), direct, config.admin_user_ids, clock.now)
+    dispatcher.channel_refused = admin_notices.channel_refused_upnext
     follows = Follows(catalog, store, ledger)
     upnext = UpNext(catalog, AnnouncementsTable(store), ledger, clock)
     upnext.refresh()
@@ -205,11 +207,8 @@ def build_bot(
 
     reloader = Reloader(
         config.schedule_path, config.conference_tz, catalog, ledger, store, direct, clock, zones.known,
-        config.admin_user_ids,
-        source=source, after_reload=after_reload,
+        admin_notices, source=source, after_reload=after_reload,
     )  # fmt: skip
-    admin_notices = AdminNotices(Notices(store), direct, config.admin_user_ids, clock.now)
-    dispatcher.channel_refused = admin_notices.channel_refused_upnext
     digests = DigestPoster(
         store, catalog, client, direct, clock, dispatcher.worker, config.digest_channel, config.digest_time,
         admin_notices, lease,

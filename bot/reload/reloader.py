@@ -28,6 +28,7 @@ from bot.schedule.model import Session
 from bot.store.database import Store, stamp
 from bot.store.notices import Notices
 from bot.views.blocks import Reply, ZoneLookup, change_reply, escape
+from bot.webapi.admin_notices import AdminNotices
 from bot.webapi.direct import DirectMessages
 from bot.webapi.errors import error_code
 
@@ -58,7 +59,7 @@ class Reloader:
     direct: DirectMessages
     clock: Clock
     viewer_zone: ZoneLookup
-    admins: frozenset[str] = frozenset()
+    admin_notices: AdminNotices | None = None  # who hears of a schedule that did not load
     source: str = ""  # what `/conf status` names: the file, or the SCHEDULE_URL it came from
     # Standing subscriptions pick up sessions that appeared or moved: (user, among) -> added.
     after_reload: Callable[..., int] = lambda user_id=None, among=None: 0
@@ -155,8 +156,5 @@ class Reloader:
             f"```{escape(listing)}{more}```\nFix the file and save it (or run `/conf reload`)."
         )
         reply = Reply(text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
-        for admin in sorted(self.admins):
-            try:
-                self.direct.post(admin, reply)
-            except (SlackApiError, SlackClientError, OSError) as problem:
-                log.warning("could not tell admin %s about the broken schedule: %s", admin, error_code(problem))
+        if self.admin_notices is not None:
+            self.admin_notices.tell(reply, "the broken schedule")

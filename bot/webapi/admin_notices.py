@@ -1,4 +1,5 @@
-"""Telling the organisers (ADMIN_USER_IDS) something by DM, once per distinct problem."""
+"""Telling the organisers (ADMIN_USER_IDS) something by DM: each time, or once per
+distinct problem."""
 
 from __future__ import annotations
 
@@ -26,13 +27,16 @@ class AdminNotices:
         if not self.notices.first("admins", "", kind, detail, self.now()):
             return False
         log.warning("told the admins: %s", text)
-        reply: Reply = notice(text)
+        self.tell(notice(text), kind)
+        return True
+
+    def tell(self, reply: Reply, about: str) -> None:
+        """DM `reply` to every admin; one that cannot be reached is a log line."""
         for admin in sorted(self.admins):
             try:
                 self.direct.post(admin, reply)
             except (SlackApiError, SlackClientError, OSError) as problem:
-                log.warning("could not tell admin %s (%s): %s", admin, kind, error_code(problem))
-        return True
+                log.warning("could not tell admin %s about %s: %s", admin, about, error_code(problem))
 
     def channel_refused_upnext(self, channel: str, code: str) -> None:
         self.tell_once(
