@@ -18,7 +18,7 @@ from datetime import date, datetime, tzinfo
 
 from bot.schedule.model import Session
 from bot.views.blocks import Reply, escape, link, speakers_line, subscribe_button
-from bot.views.limits import MAX_BLOCKS, clip
+from bot.views.limits import MAX_BLOCKS
 
 DIGEST_EVENT = "daily_digest"
 MAX_TRACK_GROUPS = 5
@@ -66,7 +66,7 @@ def _session_block(session: Session, venue: tzinfo, block_id: str, show_track: b
     return {
         "type": "section",
         "block_id": block_id,
-        "text": {"type": "mrkdwn", "text": clip("\n".join(lines))},
+        "text": {"type": "mrkdwn", "text": "\n".join(lines)},
         "accessory": subscribe_button(session, subscribed=False),
     }
 
@@ -94,14 +94,14 @@ def build_digest(
         blocks.append(
             {
                 "type": "context",
-                "elements": [{"type": "mrkdwn", "text": clip(f":fire: Most subscribed today: {names}")}],
+                "elements": [{"type": "mrkdwn", "text": f":fire: Most subscribed today: {names}"}],
             }
         )
     how = "Press *Subscribe* for a DM before a talk starts. `/conf help` for more."
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": how}]})
     number = 0
     for name, members in groups:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": clip(f"*{escape(name)}*")}})
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape(name)}*"}})
         for session in members:
             blocks.append(_session_block(session, venue, f"digest-{day.isoformat()}-{number}", show_track=not by_track))
             number += 1

@@ -87,7 +87,7 @@ def subscribe_button(session: Session, subscribed: bool) -> dict:
 
 
 def _mrkdwn(text: str) -> dict:
-    return {"type": "mrkdwn", "text": clip(text)}
+    return {"type": "mrkdwn", "text": text}  # Reply fits every text to Slack's limits
 
 
 def session_section(
@@ -151,11 +151,10 @@ def session_list(
     if left_out:
         hint = f" {narrow_hint}" if narrow_hint else ""
         blocks.append({"type": "context", "elements": [_mrkdwn(f"…and {left_out} more not shown.{hint}")]})
-    blocks = blocks[:MAX_BLOCKS]
     plain = [_strip_mrkdwn(heading)] + [_plain_line(s, venue) for s in shown]
     if left_out:
         plain.append(f"…and {left_out} more")
-    return Reply(text=clip("\n".join(plain)), blocks=blocks)
+    return Reply(text="\n".join(plain), blocks=blocks)
 
 
 def session_detail(
@@ -196,7 +195,7 @@ def session_detail(
             block_id = f"s{number}:{command_text}" if command_text is not None else ""
             blocks.append(session_section(other, other.id.casefold() in mine, venue, viewer, True, block_id))
     text = escape(f"{session.title} [{session.id}] {when(session, venue, viewer)}")
-    return Reply(text=clip(text), blocks=blocks)
+    return Reply(text=text, blocks=blocks)
 
 
 def notice(text: str, *, command_text: str | None = None, detail: str = "") -> Reply:
@@ -205,7 +204,7 @@ def notice(text: str, *, command_text: str | None = None, detail: str = "") -> R
     if detail:
         blocks.append({"type": "context", "elements": [_mrkdwn(detail)]})
     plain = _strip_mrkdwn(text) + (f"\n{_strip_mrkdwn(detail)}" if detail else "")
-    return Reply(text=clip(plain), blocks=blocks)
+    return Reply(text=plain, blocks=blocks)
 
 
 def _strip_mrkdwn(text: str) -> str:
@@ -229,10 +228,10 @@ def reminder_reply(sessions: Sequence[Session], *, venue: tzinfo, viewer: tzinfo
     for session in list(sessions)[: MAX_BLOCKS - 1]:
         section = session_section(session, True, venue, viewer, with_day=False)
         minutes = _minutes_until(session.start, now)
-        section["text"]["text"] = clip(f"{section['text']['text']}\nstarts in {minutes} minutes")
+        section["text"]["text"] = f"{section['text']['text']}\nstarts in {minutes} minutes"
         blocks.append(section)
     plain = "; ".join(escape(f"{s.title} starts in {_minutes_until(s.start, now)} minutes") for s in sessions)
-    return Reply(text=clip(plain), blocks=blocks)
+    return Reply(text=plain, blocks=blocks)
 
 
 def upnext_reply(sessions: Sequence[Session], *, venue: tzinfo, now: datetime) -> Reply:
@@ -245,7 +244,7 @@ def upnext_reply(sessions: Sequence[Session], *, venue: tzinfo, now: datetime) -
     for session in list(sessions)[: MAX_BLOCKS - 1]:
         blocks.append(session_section(session, False, venue, None, with_day=False))
     plain = "; ".join(escape(f"{s.title} starts {soon}") for s in sessions)
-    return Reply(text=clip(f"Up next: {plain}"), blocks=blocks)
+    return Reply(text=f"Up next: {plain}", blocks=blocks)
 
 
 def change_reply(before: Session, after: Session | None, *, venue: tzinfo, viewer: tzinfo | None) -> Reply:
@@ -270,7 +269,7 @@ def change_reply(before: Session, after: Session | None, *, venue: tzinfo, viewe
         )
         plain = escape(f"{before.title} moved: {when(before, venue, viewer)} → {when(after, venue, viewer)}")
     blocks = [{"type": "section", "text": _mrkdwn(text)}]
-    return Reply(text=clip(plain), blocks=blocks)
+    return Reply(text=plain, blocks=blocks)
 
 
 def sessions_count(count: int) -> str:
