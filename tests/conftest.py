@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,13 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SCHEDULES = SHARED / "schedules"
 SEED = REPO / "data" / "kubecon-na-2022.md"
+
+
+def free_port() -> int:
+    """A port nothing listens on (for a real process to bind, or to find refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def shared_file(relative: str) -> Path:

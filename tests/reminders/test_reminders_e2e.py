@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,19 +21,13 @@ from bot.console.standin import SlackStandIn
 from bot.reminders.ledger import Ledger
 from bot.schedule import load_schedule
 from bot.store.database import Store
-from tests.conftest import REPO
+from tests.conftest import REPO, free_port
 
 pytestmark = pytest.mark.slow  # real processes: `pytest -m 'not slow'` skips them
 
 USERS = 40
 LEAD_MINUTES = 30
 ON_TIME = 15.0  # seconds: every reminder reaches Slack within this of its due time
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def soon_schedule(path, talks: int = 3) -> datetime:

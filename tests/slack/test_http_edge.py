@@ -16,7 +16,7 @@ from bot.console.signing import signature_headers, slash_command_body
 from bot.server import HttpServing, create_http_server
 from bot.store.database import Store
 from bot.store.errors import StoreUnavailable, kind_of
-from tests.conftest import SEED
+from tests.conftest import SEED, free_port
 from tests.slackkit import SECRET, RunningBot, bot_config
 
 
@@ -189,9 +189,7 @@ def test_a_signed_command_still_works_through_the_guard(running):
 
 
 def test_an_answer_the_response_url_cannot_take_is_one_log_line(running, caplog):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]  # nothing listens there once the probe closes
+    closed_port = free_port()  # nothing listens there
     body = slash_command_body("reload", "U1", f"http://127.0.0.1:{closed_port}/response/gone")
     with caplog.at_level(logging.INFO):
         assert running.post(body, signature_headers(SECRET, body)).status == 200  # acknowledged at once

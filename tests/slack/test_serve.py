@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,15 +18,9 @@ from bot.config import Config, ConfigError
 from bot.console.signing import signature_headers, slash_command_body
 from bot.console.socket_standin import SocketModeStandIn
 from bot.console.standin import SlackStandIn
-from tests.conftest import REPO
+from tests.conftest import REPO, free_port
 
 pytestmark = pytest.mark.slow  # real processes: `pytest -m 'not slow'` skips them
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def base_env(**extra: str) -> dict[str, str]:
