@@ -100,18 +100,14 @@ def _unescaped(word: str) -> str:
     return word.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _name_and_minutes(conf: ConfService, kind: str, words: list[str]) -> tuple[str, int | None]:
+def _name_and_minutes(known: list[str], words: list[str]) -> tuple[str, int | None]:
     """`Hall 2` is a room when the schedule has one; else a trailing number is MINUTES."""
     whole = " ".join(words)
     last = words[-1] if words else ""
-    if not (last.isascii() and last.isdigit()) or whole.casefold() in _known_folded(conf, kind):
+    if not (last.isascii() and last.isdigit()) or whole.casefold() in {n.casefold() for n in known}:
         return whole, 5
     minutes = int(last)
     return " ".join(words[:-1]), minutes if 1 <= minutes <= 120 else None
-
-
-def _known_folded(conf: ConfService, kind: str) -> set[str]:
-    return {name.casefold() for name in _known_names(conf, kind)} if kind in ("track", "room") else set()
 
 
 @subcommand("announce", admin_only=True)
@@ -130,7 +126,8 @@ def announce(conf: ConfService, user_id: str, command: Command) -> Reply:
     if not channel.startswith(("C", "G")):
         return notice("Up next goes to a channel (not a DM).", command_text=command.text, detail=ANNOUNCE_USAGE)
     kind = rest[0].casefold() if rest else ""
-    value, minutes = _name_and_minutes(conf, kind, [_unescaped(w) for w in rest[1:]])
+    known = _known_names(conf, kind) if kind in ("track", "room") else []
+    value, minutes = _name_and_minutes(known, [_unescaped(w) for w in rest[1:]])
     if minutes is None:
         return notice("MINUTES must be from 1 to 120.", command_text=command.text, detail=ANNOUNCE_USAGE)
     if kind not in ANNOUNCE_KINDS or (kind == "all") != (not value):
@@ -138,7 +135,6 @@ def announce(conf: ConfService, user_id: str, command: Command) -> Reply:
             f"I did not understand `{escape(command.argument)}`.", command_text=command.text, detail=ANNOUNCE_USAGE
         )
     if kind != "all":
-        known = _known_names(conf, kind)
         match = next((n for n in known if n.casefold() == value.casefold()), None)
         if match is None:
             listing = ", ".join(f"`{escape(n)}`" for n in known[:40]) or "none in this schedule"
