@@ -117,8 +117,8 @@ class ReminderDispatcher:
         if not work:
             return
         self._wait_until(work[0][0].due_at)
-        mine = self.ledger.owned(self.worker, [row.id for batch in work for row in batch])
-        work = [batch for batch in work if all(row.id in mine for row in batch)]  # others took over: theirs now
+        # A batch another worker took over meanwhile is skipped by _send: mark_attempting
+        # checks who holds each row, atomically, just before the post.
         if len(work) == 1:
             self._send(work[0], report)
         else:

@@ -220,15 +220,6 @@ class Ledger:
             )
         return False
 
-    def owned(self, worker: str, ids: list[int]) -> set[int]:
-        """Which of `ids` this worker still holds (another may have taken some over)."""
-        rows = self.db.execute(
-            "SELECT id FROM reminders WHERE status IN ('claimed', 'attempting', 'doubtful') AND claimed_by = ?",
-            [worker],
-        ).fetchall()
-        wanted = set(ids)
-        return {row[0] for row in rows if row[0] in wanted}
-
     def finish_sent(self, worker: str, delivered: list[tuple[list[int], str, str | None]], now: datetime) -> None:
         """Record many deliveries in one transaction: (ids, channel, message ts) each."""
         rows = [(stamp(now), channel, ts, row_id, worker) for ids, channel, ts in delivered for row_id in ids]
@@ -294,12 +285,12 @@ class Ledger:
         ).fetchall()
         return {status: count for status, count in rows}
 
-    def users_due_before(self, moment: datetime, limit: int | None = None) -> list[str]:
+    def users_due_before(self, moment: datetime) -> list[str]:
         """Users with reminders planned before `moment`, soonest first."""
         rows = self.db.execute(
             f"SELECT user_id FROM reminders WHERE status = 'planned' AND purpose = '{REMINDER}' AND due_at <= ? "
-            "GROUP BY user_id ORDER BY min(due_at) LIMIT ?",
-            [stamp(moment), -1 if limit is None else limit],
+            "GROUP BY user_id ORDER BY min(due_at)",
+            [stamp(moment)],
         ).fetchall()
         return [row[0] for row in rows]
 
