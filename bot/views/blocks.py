@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 
 from bot.schedule.model import Session
 from bot.views.limits import MAX_BLOCKS, MAX_FALLBACK, clip, fit_blocks
+from bot.views.words import plural
 
 LIST_LIMIT = 20  # sessions per reply: a readable screen, far inside MAX_BLOCKS
 SUBSCRIBE, UNSUBSCRIBE = "subscribe", "unsubscribe"
@@ -273,4 +274,4 @@ def change_reply(before: Session, after: Session | None, *, venue: tzinfo, viewe
 
 
 def sessions_count(count: int) -> str:
-    return f"{count} session{'' if count == 1 else 's'}"
+    return plural(count, "session")
