@@ -23,6 +23,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.clock import Clock, SystemClock
 from bot.conf.announcements import UpNext
 from bot.conf.follows import Follows
+from bot.conf.home import HomePage
 from bot.conf.service import ConfService
 from bot.config import Config, ConfigError
 from bot.digest.posting import DigestPoster
@@ -37,10 +38,12 @@ from bot.schedule.current import CurrentSchedule
 from bot.slack.app import build_app
 from bot.store.announcements import AnnouncementsTable
 from bot.store.database import Store
+from bot.store.home_tabs import HomeTabsTable
 from bot.store.notices import Notices
 from bot.webapi.admin_notices import AdminNotices
 from bot.webapi.budget import Budgets, CountingRateLimitHandler, RateLimited
 from bot.webapi.direct import DirectMessages
+from bot.webapi.home_tabs import HomeTabs
 from bot.webapi.user_zones import UserZones
 
 log = logging.getLogger(__name__)
@@ -62,6 +65,7 @@ class Bot:
     digests: DigestPoster
     scheduler: BaseScheduler
     zones: UserZones
+    home: HomeTabs
     jobs_running: bool = False
 
     def start_jobs(self) -> None:
@@ -200,10 +204,14 @@ def build_bot(
     follows = Follows(catalog, store, ledger)
     upnext = UpNext(catalog, AnnouncementsTable(store), ledger, clock)
     upnext.refresh()
+    page = HomePage(catalog, store, ledger, clock, zones.known, config.public_url)
+    home = HomeTabs(client, page.view, HomeTabsTable(store), budgets, clock.now)
 
     def after_reload(user_id: str | None, among: list) -> int:  # new and moved sessions: posts, followers
         upnext.replan(among)
-        return follows.apply(user_id, among)
+        added = follows.apply(user_id, among)
+        home.changed_everyone()  # times, rooms, titles or follows' sessions may have changed
+        return added
 
     reloader = Reloader(
         config.schedule_path, config.conference_tz, catalog, ledger, store, direct, clock, zones.known,
@@ -232,12 +240,13 @@ def build_bot(
         public_url=config.public_url,
         digest_changed=digest_changed,
         rate_limited=limited.snapshot,
+        home_changed=home.changed,
     )
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bolt-listener")
     if verify_slack:
         check_slack(config)
-    app = build_app(service, client, config.signing_secret, executor, verify_token=verify_slack)
+    app = build_app(service, home, client, config.signing_secret, executor, verify_token=verify_slack)
     return Bot(
         config, clock, catalog, store, client, service, app, executor, ledger, dispatcher, reloader, digests, scheduler,
-        zones,
+        zones, home,
     )  # fmt: skip

@@ -1,5 +1,5 @@
 """APScheduler jobs: reminders and the dispatcher's heartbeat, the schedule file watch and
-SCHEDULE_URL refresh, the daily digest and its catch-up."""
+SCHEDULE_URL refresh, the daily digest and its catch-up, stale Home tabs."""
 
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ def start_jobs(bot) -> None:
     every(max(0.5, config.reminder_lease_seconds / 5), "heartbeat", bot.dispatcher.beat)
     every(5, "user-zones", lambda: bot.zones.warm(bot.ledger.users_due_before(bot.clock.now() + ZONES_AHEAD)))
     every(5, "schedule-file", bot.reloader.check_file, at_once=False)
+    every(2, "home-tabs", bot.home.publish_stale, at_once=False)  # within the views.publish budget
     if config.schedule_url:
         every(config.schedule_refresh_minutes * 60, "schedule-url", bot.refresh_from_url, at_once=False)
     # The digest: on the minute by cron in the venue's zone, and a catch-up check each

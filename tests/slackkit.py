@@ -169,3 +169,40 @@ def claim_as_a_dying_process(bot, clock, posted_to: str) -> list:
     bot.ledger.mark_attempting("dead", [row.id for row in posted])
     bot.client.chat_postMessage(channel=posted_to, text="posted", metadata=reminder_metadata(posted))
     return claimed
+
+
+def signed_event(bot: RunningBot, event: dict) -> Reply:
+    """An Events API callback, signed as Slack signs it."""
+    body = json.dumps(
+        {
+            "token": "unused",
+            "team_id": "T0CONF",
+            "api_app_id": "A0CONFBOT",
+            "type": "event_callback",
+            "event_id": f"Ev{abs(hash(json.dumps(event, sort_keys=True))) % 10**9}",
+            "event_time": 1666620000,
+            "event": event,
+        }
+    )
+    return bot.post(body, {**signature_headers(SECRET, body), "Content-Type": "application/json"})
+
+
+def home_opened(bot: RunningBot, user: str = "U1") -> Reply:
+    return signed_event(bot, {"type": "app_home_opened", "user": user, "channel": "D" + user, "tab": "home"})
+
+
+def act_in_home(bot: RunningBot, action: dict, user: str = "U1") -> Reply:
+    """A block action from the user's Home tab: no response_url, the view as container."""
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "team_id": "T0CONF"},
+        "api_app_id": "A0CONFBOT",
+        "token": "unused",
+        "team": {"id": "T0CONF", "domain": "conf"},
+        "container": {"type": "view", "view_id": "V" + user},
+        "view": {"id": "V" + user, "type": "home"},
+        "trigger_id": "1.2.3",
+        "actions": [{"action_ts": "1666620000.000100", "block_id": "home", **action}],
+    }
+    body = urlencode({"payload": json.dumps(payload)})
+    return bot.post(body, signature_headers(SECRET, body))

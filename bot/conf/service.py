@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from bot.digest.posting import DigestPoster
 
 log = logging.getLogger(__name__)
+# Subcommands that change what a person's Home tab shows (subscriptions, follows, lead time, feed).
+CHANGES_HOME = frozenset({"sub", "unsub", "follow", "unfollow", "remind", "ics"})
 
 
 @dataclass
@@ -46,6 +48,7 @@ class ConfService:
     public_url: str | None = None  # where /calendar/TOKEN.ics is served
     digest_changed: Callable[[], None] = lambda: None
     rate_limited: Callable[[], dict[str, int]] = dict  # Slack's 429s so far, per method
+    home_changed: Callable[[str], None] = lambda user_id: None  # their Home tab is out of date
 
     def __deepcopy__(self, memo: dict) -> ConfService:
         return self  # one service for every request: Bolt copies a request's context for its lazy listeners
@@ -63,10 +66,13 @@ class ConfService:
         """Run a handler; a database that cannot take the work is a clear answer."""
         try:
             with storage_errors():
-                return entry.run(self, user_id, command)
+                reply = entry.run(self, user_id, command)
         except StoreUnavailable as problem:
             log.warning("/conf %s for %s not done: %s", command.name, user_id, problem)
             return notice(problem.advice, command_text=command.text)
+        if entry.name in CHANGES_HOME:
+            self.home_changed(user_id)
+        return reply
 
     def answers_later(self, text: str) -> bool:
         """Whether `/conf TEXT` talks to Slack before it can answer."""

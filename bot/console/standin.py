@@ -31,7 +31,7 @@ class Call:
     path: str
     at: float = field(default_factory=time.time)
     authorization: str = ""
-    delivered: bool = False  # a post Slack accepted (and so shows in history)
+    delivered: bool = False  # a post Slack accepted (and so shows in history), a view it published
     ts: str = ""
 
 
@@ -204,6 +204,8 @@ class SlackStandIn:
         if method == "conversations.open":
             users = str(params.get("users", ""))
             return 200, {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}, {}
+        if method == "views.publish":
+            return self._publish(params, call)
         if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
             problems = block_kit_problems(params.get("blocks") or [], params.get("text"))
             if problems:  # Slack refuses the whole message
@@ -235,6 +237,20 @@ class SlackStandIn:
             ]
             return 200, {"ok": True, "messages": list(reversed(messages)), "has_more": False}, {}
         return 200, {"ok": True}, {}
+
+    def _publish(self, params: dict, call: Call | None) -> tuple[int, dict, dict]:
+        """views.publish: a `home` view for a user, at most 100 blocks (Slack's Home tab limit)."""
+        view = params.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        if not params.get("user_id") or not isinstance(view, dict) or view.get("type") != "home":
+            return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        problems = block_kit_problems(view.get("blocks") or [], max_blocks=100)
+        if problems:
+            return 200, {"ok": False, "error": "invalid_blocks", "errors": problems}, {}
+        if call is not None:
+            call.delivered = True  # published: what the person now sees
+        return 200, {"ok": True, "view": {"id": "V" + str(params["user_id"]), **view}}, {}
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
         """Block until `count` calls of `method` have arrived (work done after ack())."""
@@ -347,6 +363,22 @@ def block_kit_problems(blocks: list, text: object = None, max_blocks: int = 50) 
                 over(f"{where}.button[{m}].value", element.get("value"), 2000)
                 over(f"{where}.button[{m}].url", element.get("url"), 3000)
             over(f"{where}.element[{m}].action_id", element.get("action_id"), 255)
+            if element.get("type") == "static_select":
+                problems.extend(_select_problems(f"{where}.select[{m}]", element))
+    return problems
+
+
+def _select_problems(where: str, select: dict) -> list[str]:
+    """A static select: 1 to 100 options, texts of 75 and values of 150 at most, and an
+    initial option that is one of them."""
+    options = select.get("options") or []
+    problems = [] if 0 < len(options) <= 100 else [f"{where}.options: {len(options)}, not 1 to 100"]
+    for n, option in enumerate(options):
+        if len((option.get("text") or {}).get("text", "")) > 75 or len(str(option.get("value", ""))) > 150:
+            problems.append(f"{where}.options[{n}]: text over 75 or value over 150 characters")
+    initial = select.get("initial_option")
+    if initial is not None and initial not in options:
+        problems.append(f"{where}.initial_option: not one of the options")
     return problems
 
 

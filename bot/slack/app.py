@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.conf.service import ConfService
 from bot.slack.listeners import register_listeners
+from bot.webapi.home_tabs import HomeTabs
 
 
 def _bolt_logger() -> logging.Logger:
@@ -28,7 +29,12 @@ class _TokenFromClient(logging.Filter):
 
 
 def build_app(
-    service: ConfService, client: WebClient, signing_secret: str, executor: Executor, verify_token: bool = False
+    service: ConfService,
+    home: HomeTabs,
+    client: WebClient,
+    signing_secret: str,
+    executor: Executor,
+    verify_token: bool = False,
 ) -> App:
     app = App(
         client=client,
@@ -48,6 +54,7 @@ def build_app(
 
     def provide_service(context: BoltContext, next) -> None:
         context["conf"] = service
+        context["home"] = home
         next()
 
     app.use(provide_service)

@@ -151,6 +151,13 @@ def _m011_announcements(db: sqlite_utils.Database) -> None:
     db["reminders"].add_column("purpose", str, not_null_default="reminder")
 
 
+def _m012_home_tabs(db: sqlite_utils.Database) -> None:
+    # People who opened the bot's Home tab: only their tabs are published again when
+    # their subscriptions or the schedule change (publishing to everyone would waste the
+    # views.publish budget on tabs nobody looks at).
+    db["home_tabs"].create({"user_id": str, "opened_at": str}, pk="user_id", if_not_exists=True)
+
+
 # In the order they apply. A migration is known by its name, recorded in `_migrations`
 # when applied: add new ones at the end with a new name; never rename or reorder.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
@@ -165,6 +172,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m009_follow_offers,
     _m010_attempts_zones_counts,
     _m011_announcements,
+    _m012_home_tabs,
 ]
 
 

@@ -2,7 +2,7 @@
 tiers in normal operation and a 429 is rare; and a count of the 429s it still gets.
 
 Slack's tiers (per workspace, per method): users.info Tier 4 (100+/min),
-conversations.history and conversations.open Tier 3 (50+/min). The budgets below keep a
+conversations.history and conversations.open Tier 3 (50+/min), views.publish Tier 4. The budgets below keep a
 margin for the calls people's commands make.
 """
 
@@ -22,7 +22,7 @@ from slack_sdk.http_retry.state import RetryState
 # chat.postMessage is not paced here: its limit is about one a second per channel (each DM
 # is a channel of its own) plus an unpublished workspace-wide cap, so a burst of reminders
 # goes out as fast as Slack takes it, and its 429s are honoured (Retry-After) and counted.
-PER_MINUTE = {"users.info": 80, "conversations.history": 40, "conversations.open": 40}
+PER_MINUTE = {"users.info": 80, "conversations.history": 40, "conversations.open": 40, "views.publish": 80}
 
 
 class OverBudget(Exception):

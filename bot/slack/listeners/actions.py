@@ -1,9 +1,9 @@
-"""The subscribe / unsubscribe buttons.
+"""The subscribe / unsubscribe buttons, and the Home tab's controls.
 
 A button inside a `/conf` reply re-runs the command that made the reply (kept in the
 block id) and replaces the message through its `response_url`, so the button flips. A
-button anywhere else (a digest in a channel) leaves the message alone and confirms to
-the clicker only.
+button in the Home tab publishes the tab again. A button anywhere else (a digest in a
+channel) leaves the message alone and confirms to the clicker only.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from bot.conf.service import ConfService
 from bot.slack.respond import respond_or_log
 from bot.views.blocks import SUBSCRIBE, UNSUBSCRIBE
+from bot.views.home import LEAD_TIME, UNFOLLOW
+from bot.webapi.home_tabs import HomeTabs
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,9 @@ def _toggle(body: dict, context: BoltContext, respond: Respond, subscribe: bool)
     action = body["actions"][0]
     user_id = body["user"]["id"]
     confirmation = service.toggle(user_id, action.get("value", ""), subscribe)
+    if _in_home_tab(body):
+        _home(context).publish(user_id)
+        return
     command_text = _command_of(action.get("block_id", ""))
     if command_text is not None:
         reply = service.handle(user_id, command_text)
@@ -50,6 +55,32 @@ def _toggle(body: dict, context: BoltContext, respond: Respond, subscribe: bool)
         )
 
 
+def _in_home_tab(body: dict) -> bool:
+    return (body.get("container") or {}).get("type") == "view" or (body.get("view") or {}).get("type") == "home"
+
+
+def _home(context: BoltContext) -> HomeTabs:
+    return context["home"]
+
+
+def lead_time_chosen(body: dict, context: BoltContext) -> None:
+    """The Home tab's reminder select: the same as `/conf remind MINUTES|off`."""
+    service: ConfService = context["conf"]
+    user_id = body["user"]["id"]
+    chosen = (body["actions"][0].get("selected_option") or {}).get("value", "")
+    service.handle(user_id, f"remind {chosen}")
+    _home(context).publish(user_id)
+
+
+def unfollow_clicked(body: dict, context: BoltContext) -> None:
+    """The Home tab's "Stop following": the same as `/conf unfollow …`."""
+    service: ConfService = context["conf"]
+    user_id = body["user"]["id"]
+    kind, _, value = body["actions"][0].get("value", "").partition(":")
+    service.handle(user_id, f"unfollow {value}" if kind == "text" else f"unfollow {kind} {value}")
+    _home(context).publish(user_id)
+
+
 def subscribe_clicked(body: dict, context: BoltContext, respond: Respond) -> None:
     _toggle(body, context, respond, subscribe=True)
 
@@ -61,3 +92,5 @@ def unsubscribe_clicked(body: dict, context: BoltContext, respond: Respond) -> N
 def register(app: App) -> None:
     app.action(SUBSCRIBE)(ack=acknowledge, lazy=[subscribe_clicked])
     app.action(UNSUBSCRIBE)(ack=acknowledge, lazy=[unsubscribe_clicked])
+    app.action(LEAD_TIME)(ack=acknowledge, lazy=[lead_time_chosen])
+    app.action(UNFOLLOW)(ack=acknowledge, lazy=[unfollow_clicked])

@@ -1,0 +1,202 @@
+"""The bot's Home tab: a person's day at a glance. Pure: what to show in, a view out.
+
+Slack allows 100 blocks in a Home view; every list here is capped so the whole stays
+well inside, and says how many it left out and where to see them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from bot.schedule.model import Session
+from bot.views.blocks import escape, link, session_section, when
+from bot.views.limits import fit_blocks
+from bot.views.words import plural
+
+MAX_HOME_BLOCKS = 100
+MINE_SHOWN = 20  # today's subscribed sessions
+OTHERS_SHOWN = 6  # running now, and starting next, each
+FOLLOWS_SHOWN = 15
+LEAD_CHOICES = (5, 10, 15, 30)  # minutes; "off" besides
+LEAD_TIME, UNFOLLOW = "home_lead_time", "home_unfollow"
+
+
+@dataclass(frozen=True)
+class HomeContent:
+    """Everything the Home tab shows one person, decided by the caller."""
+
+    title: str
+    now: datetime
+    venue: tzinfo
+    viewer: tzinfo | None
+    days: Sequence[date]
+    subscribed: frozenset[str]
+    next_mine: Session | None  # the person's next (or current) subscribed session
+    today_mine: Sequence[Session]
+    running: Sequence[Session]  # running now, not subscribed
+    upcoming: Sequence[Session]  # starting next, not subscribed
+    lead_minutes: int | None  # None: reminders off
+    follows: Sequence[tuple[str, str]] = ()  # (kind, value)
+    feed_url: str | None = None
+    mine_total: int = 0
+
+
+def minutes_until(moment: datetime, now: datetime) -> int:
+    """Whole minutes still to wait, rounded up: 9 min 10 s is "in 10 minutes"."""
+    seconds = (moment - now).total_seconds()
+    return max(0, -int(-seconds // 60))
+
+
+def countdown(session: Session, now: datetime, venue: tzinfo) -> str:
+    """`starts in 25 minutes` / `starts now` / `running now, until 11:10` / `starts Tue 09:00`."""
+    if session.start <= now:
+        return f"running now, until {session.end.astimezone(venue):%H:%M}"
+    minutes = minutes_until(session.start, now)
+    if minutes == 0:
+        return "starts now"
+    if minutes < 60:
+        return f"starts in {plural(minutes, 'minute')}"
+    hours, rest = divmod(minutes, 60)
+    if hours < 24:
+        return f"starts in {plural(hours, 'hour')}" + (f" {plural(rest, 'minute')}" if rest else "")
+    start = session.start.astimezone(venue)
+    return f"starts {start:%a} {start.day} {start:%b} at {start:%H:%M}"
+
+
+def _text(text: str) -> dict:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _section(text: str, **extra) -> dict:
+    return {"type": "section", "text": _text(text), **extra}
+
+
+def _context(text: str) -> dict:
+    return {"type": "context", "elements": [_text(text)]}
+
+
+def _header(text: str) -> dict:
+    return {"type": "header", "text": {"type": "plain_text", "text": text, "emoji": True}}
+
+
+def _sessions(sessions: Sequence[Session], content: HomeContent, shown: int, kind: str) -> list[dict]:
+    blocks = [
+        session_section(
+            session,
+            session.id.casefold() in content.subscribed,
+            content.venue,
+            content.viewer,
+            with_day=False,
+            block_id=f"home:{kind}:{session.id}",
+        )
+        for session in sessions[:shown]
+    ]
+    if len(sessions) > shown:
+        blocks.append(_context(f"…and {len(sessions) - shown} more."))
+    return blocks
+
+
+def _next_block(content: HomeContent) -> list[dict]:
+    session = content.next_mine
+    if session is None:
+        if content.mine_total:
+            return [_section("*Your next session:* none left — all your sessions are over.")]
+        return [
+            _section("*Your next session:* you have not subscribed to any session yet."),
+            _context("Find one with `/conf search …` or `/conf today` and press *Subscribe*."),
+        ]
+    soon = countdown(session, content.now, content.venue)
+    line = f"*Your next session:* {link(session.url, session.title)} — *{soon}*"
+    details = [when(session, content.venue, content.viewer)]
+    if session.location:
+        details.append(escape(session.location))
+    details.append(f"`{escape(session.id)}`")
+    return [_section(line), _context(" · ".join(details))]
+
+
+def _today(content: HomeContent) -> list[dict]:
+    today = content.now.astimezone(content.venue).date()
+    if today not in content.days:
+        days = ", ".join(f"{d:%a} {d.day} {d:%b}" for d in content.days)
+        return [_section(f"*Today:* no sessions. Conference days: {days or 'none'}.")]
+    blocks = [_section(f"*Today, {today:%A} {today.day} {today:%B}* — your sessions")]
+    if content.today_mine:
+        blocks += _sessions(content.today_mine, content, MINE_SHOWN, "mine")
+    else:
+        blocks.append(_context("None today. Subscribe to a session below, or `/conf today`."))
+    if content.running:
+        blocks.append(_section(f"*Running now* ({len(content.running)})"))
+        blocks += _sessions(content.running, content, OTHERS_SHOWN, "now")
+    if content.upcoming:
+        blocks.append(_section("*Starting next*"))
+        blocks += _sessions(content.upcoming, content, OTHERS_SHOWN, "next")
+    return blocks
+
+
+def _lead_option(minutes: int | None) -> dict:
+    label = "Off" if minutes is None else f"{plural(minutes, 'minute')} before"
+    return {"text": {"type": "plain_text", "text": label}, "value": "off" if minutes is None else str(minutes)}
+
+
+def _reminders(content: HomeContent) -> list[dict]:
+    choices = [None, *LEAD_CHOICES]
+    if content.lead_minutes not in choices:  # set with `/conf remind 20`: keep it selectable
+        choices.append(content.lead_minutes)
+    select = {
+        "type": "static_select",
+        "action_id": LEAD_TIME,
+        "options": [_lead_option(m) for m in choices],
+        "initial_option": _lead_option(content.lead_minutes),
+    }
+    return [_section("*Reminders:* a DM before each session you subscribed to", accessory=select)]
+
+
+def _follow_label(kind: str, value: str) -> str:
+    return f"{kind} “{escape(value)}”" if kind != "text" else f"words “{escape(value)}”"
+
+
+def _follows(content: HomeContent) -> list[dict]:
+    if not content.follows:
+        return [
+            _section("*You follow:* nothing yet."),
+            _context("`/conf follow track security` subscribes you to a whole track, now and later."),
+        ]
+    blocks = [_section("*You follow*")]
+    for number, (kind, value) in enumerate(content.follows[:FOLLOWS_SHOWN]):
+        remove = {
+            "type": "button",
+            "action_id": UNFOLLOW,
+            "value": f"{kind}:{value}",
+            "text": {"type": "plain_text", "text": "Stop following"},
+        }
+        blocks.append(_section(_follow_label(kind, value), block_id=f"home:follow:{number}", accessory=remove))
+    if len(content.follows) > FOLLOWS_SHOWN:
+        blocks.append(_context(f"…and {len(content.follows) - FOLLOWS_SHOWN} more: `/conf follows`."))
+    return blocks
+
+
+def _calendar(content: HomeContent) -> list[dict]:
+    if content.feed_url:
+        text = f"*Your calendar feed:* <{content.feed_url}|subscribe in your calendar app> (private: do not share it)"
+    else:
+        text = "*Your calendar feed:* `/conf ics` gives its address."
+    return [_section(text)]
+
+
+def home_view(content: HomeContent) -> dict:
+    """The `home` view for views.publish, within Slack's 100 blocks."""
+    blocks: list[dict] = [_header(content.title or "Conference")]
+    blocks += _next_block(content)
+    blocks.append({"type": "divider"})
+    blocks += _today(content)
+    if content.mine_total > len(content.today_mine):
+        blocks.append(_context(f"{plural(content.mine_total, 'session')} in your agenda in all: `/conf mine`."))
+    blocks.append({"type": "divider"})
+    blocks += _reminders(content)
+    blocks += _follows(content)
+    blocks += _calendar(content)
+    updated = content.now.astimezone(content.venue)
+    blocks.append(_context(f"Updated {updated:%a %H:%M %Z}. `/conf help` for everything else."))
+    return {"type": "home", "blocks": fit_blocks(blocks, MAX_HOME_BLOCKS)}
