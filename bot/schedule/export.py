@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from .model import Schedule, Session, Speaker
 
@@ -79,7 +79,7 @@ def _event(session: Session, zone: tzinfo, stamp: datetime) -> Event:
     event.add("summary", session.title)
     event.add("dtstart", session.start.astimezone(zone))
     event.add("dtend", session.end.astimezone(zone))
-    event.add("dtstamp", stamp)
+    event.add("dtstamp", stamp.astimezone(UTC))  # RFC 5545: DTSTAMP is in UTC
     if session.url:
         event.add("url", session.url)
     if session.location:
@@ -94,9 +94,10 @@ def _event(session: Session, zone: tzinfo, stamp: datetime) -> Event:
     return event
 
 
-def to_ics(sessions: Iterable[Session], zone: tzinfo, name: str = "", stamp: datetime | None = None) -> str:
-    """`stamp` (DTSTAMP) defaults to a fixed date so a file converts the same each time;
-    a live feed passes now, so calendar apps see a change as new."""
+def to_ics(sessions: Iterable[Session], zone: tzinfo, name: str = "", *, stamp: datetime) -> str:
+    """`stamp` is DTSTAMP: when this file was made (the caller's now), so a calendar
+    app that sees the file again knows which copy is newer."""
+    sessions = list(sessions)
     calendar = Calendar()
     calendar.add("prodid", "-//confbot//schedule//EN")
     calendar.add("version", "2.0")
@@ -104,9 +105,20 @@ def to_ics(sessions: Iterable[Session], zone: tzinfo, name: str = "", stamp: dat
     if name:
         calendar.add("x-wr-calname", name)
     for session in sessions:
-        calendar.add_component(_event(session, zone, stamp or datetime(2000, 1, 1, tzinfo=UTC)))
-    calendar.add_missing_timezones()  # a VTIMEZONE, so every calendar app places the times right
+        calendar.add_component(_event(session, zone, stamp))
+    if calendar.get_missing_tzids():  # a VTIMEZONE (before the events), so every calendar app places the times right
+        calendar.subcomponents.insert(0, _venue_timezone(sessions, zone))
     return calendar.to_ical().decode("utf-8")
+
+
+def _venue_timezone(sessions: list[Session], zone: tzinfo) -> Timezone:
+    """The venue zone's rules for the years the sessions span, and no more: icalendar's
+    default (1970-2038) is long, and wrong past 2038."""
+    first = min(s.start.astimezone(zone) for s in sessions).year
+    last = max(s.end.astimezone(zone) for s in sessions).year
+    timezone = Timezone.from_tzinfo(zone, _zone_name(zone), date(first, 1, 1), date(last + 1, 1, 1))
+    timezone.pop("COMMENT", None)  # "only works from … to …": true of every file, and noise in a calendar
+    return timezone
 
 
 def _duration(session: Session) -> str:
@@ -115,12 +127,16 @@ def _duration(session: Session) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+# The c3voc schema lists events by room name; sessions with none go under this one.
+NO_ROOM = "(no room)"
+
+
 def to_json(schedule: Schedule) -> str:
     """The c3voc schedule schema (frab and pretalx write it)."""
     days: dict[str, dict[str, list[dict]]] = {}
     for number, session in enumerate(schedule, start=1):
         start = session.start.astimezone(schedule.zone)
-        room = session.location or ""
+        room = session.location or NO_ROOM  # the event's own "room": null says so to our reader
         days.setdefault(start.date().isoformat(), {}).setdefault(room, []).append(
             {
                 "id": number,
@@ -156,12 +172,13 @@ def to_json(schedule: Schedule) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def write(schedule: Schedule, suffix: str) -> str:
-    """The schedule in the format `suffix` names (`.md`, `.ics`, `.json`)."""
+def write(schedule: Schedule, suffix: str, now: datetime) -> str:
+    """The schedule in the format `suffix` names (`.md`, `.ics`, `.json`); `now` is the
+    time of writing, which iCalendar records (DTSTAMP)."""
     if suffix == ".md":
         return to_markdown(schedule)
     if suffix == ".json":
         return to_json(schedule)
     if suffix == ".ics":
-        return to_ics(schedule.sessions, schedule.zone, schedule.title)
+        return to_ics(schedule.sessions, schedule.zone, schedule.title, stamp=now)
     raise ValueError(f"cannot write {suffix or 'files without an extension'}: use .md, .ics or .json")

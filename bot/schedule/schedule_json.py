@@ -221,7 +221,7 @@ class _Reader:
         if key is not None:
             seen.add(key)
         url = _text(event.get("url")) or None
-        location = _text(event.get("room")) or " ".join(room.split()) or None
+        location = _location(event, room)
         return Session(
             id=ids.allocate(title, url, salt=start.isoformat(), preferred=_short_id(event, url)),
             title=title,
@@ -233,6 +233,14 @@ class _Reader:
             abstract=_abstract(event.get("abstract"), event.get("description")),
             location=location,
         )
+
+
+def _location(event: dict, room: str) -> str | None:
+    """The event's own "room", else the room it is listed under; an explicit `"room":
+    null` is no room (confbot lists such events under a placeholder room name)."""
+    if "room" in event and event["room"] is None:
+        return None
+    return _text(event.get("room")) or " ".join(room.split()) or None
 
 
 def _event_key(event: dict) -> str | None:
