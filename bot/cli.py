@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.schedule import Problem, Schedule, ScheduleError, load_schedule
 
@@ -37,17 +38,21 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from pathlib import Path
+    from datetime import UTC, datetime
 
     from bot.schedule.export import write
 
+    source, target = Path(args.source), Path(args.target)
+    refusal = _overwrite_refusal(source, target, args.force)
+    if refusal:
+        print(f"confbot convert: {refusal}", file=sys.stderr)
+        return 1
     loaded = _load_or_explain(args.source, args.tz)
     if loaded is None:
         return 1
     schedule, warnings = loaded
-    target = Path(args.target)
     try:
-        text = write(schedule, target.suffix.lower())
+        text = write(schedule, target.suffix.lower(), now=datetime.now(UTC))
     except ValueError as problem:
         print(f"confbot convert: {problem}", file=sys.stderr)
         return 2
@@ -59,6 +64,24 @@ def _convert(args: argparse.Namespace) -> int:
     _print_warnings(warnings)
     print(f"{len(schedule)} sessions written to {target}")
     return 0
+
+
+def _overwrite_refusal(source: Path, target: Path, force: bool) -> str | None:
+    """Why `target` must not be written, if so: it is the input (the organiser's own
+    file, front matter and all; --force does not change that), or it exists."""
+    if source.resolve() == target.resolve() or _same_file(source, target):
+        return f"{target} is the input file; write the converted schedule to another file"
+    if target.exists() and not force:
+        return f"{target} exists; pass --force to replace it"
+    return None
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    """Two names for one file (a hard link, a symlinked folder)."""
+    try:
+        return one.samefile(other)
+    except OSError:  # either does not exist (yet)
+        return False
 
 
 def _explaining_bad_start(start: Callable[[], int]) -> int:
@@ -96,11 +119,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _console(args: argparse.Namespace) -> int:
     from bot.console.mode import main_console
 
-    try:
-        return _explaining_bad_start(lambda: main_console(args, os.environ))
-    except ValueError as problem:  # --at or --user-tz that does not parse
-        print(f"confbot console: {problem}", file=sys.stderr)
-        return 2
+    return _explaining_bad_start(lambda: main_console(args, os.environ))
 
 
 def _print_warnings(warnings: list[Problem]) -> None:
@@ -123,31 +142,59 @@ def format_table(schedule: Schedule) -> str:
     return "\n".join(lines)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistake told in one line (and exit 2) rather than the usage too."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+SCHEDULE_FORMATS = ".md (Markdown), .xml (frab/Pentabarf), .json (pretalx/frab) or .ics (iCalendar)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="confbot: a conference schedule bot for Slack")
+    from bot.console.options import AT_FORM, iana_zone, speed, venue_datetime
+
+    parser = _Parser(prog="python -m bot", description="confbot: a conference schedule bot for Slack")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="parse and validate a schedule file")
-    check.add_argument("path", help="schedule file (.md)")
-    check.add_argument("--tz", help="venue IANA zone when the file names none (default: $CONFERENCE_TZ)")
+    check.add_argument("path", help=f"schedule file: {SCHEDULE_FORMATS}")
+    check.add_argument(
+        "--tz", metavar="ZONE", help="venue IANA zone when the file names none (default: $CONFERENCE_TZ)"
+    )
     check.add_argument("--json", action="store_true", help="print the sessions as JSON")
     check.set_defaults(run=_check)
 
     convert = commands.add_parser(
         "convert", help="write schedule IN in the format of OUT's extension (.md, .ics, .json)"
     )
-    convert.add_argument("source", metavar="IN")
-    convert.add_argument("target", metavar="OUT")
-    convert.add_argument("--tz", help="venue IANA zone when IN names none (default: $CONFERENCE_TZ)")
+    convert.add_argument("source", metavar="IN", help=f"schedule file: {SCHEDULE_FORMATS}")
+    convert.add_argument("target", metavar="OUT", help="file to write: .md, .ics or .json (never IN itself)")
+    convert.add_argument("--tz", metavar="ZONE", help="venue IANA zone when IN names none (default: $CONFERENCE_TZ)")
+    convert.add_argument("--force", action="store_true", help="replace OUT if it exists")
     convert.set_defaults(run=_convert)
 
     serve = commands.add_parser("serve", help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on $PORT)")
     serve.set_defaults(run=_serve)
 
     console = commands.add_parser("console", help="the whole bot with no Slack account: /conf lines on stdin")
-    console.add_argument("--at", help='venue-local start of the clock, e.g. "2022-10-24 09:00" (default: now)')
-    console.add_argument("--speed", type=float, default=1.0, help="run the clock N times faster (default 1)")
-    console.add_argument("--user-tz", help="your own IANA zone, to see times in it too")
-    console.add_argument("--schedule", help="schedule file (default: $SCHEDULE_PATH or the bundled one)")
+    console.add_argument(
+        "--at", type=venue_datetime, metavar="DATETIME", help=f"start of the clock: {AT_FORM} (default: now)"
+    )
+    console.add_argument(
+        "--speed", type=speed, default=1.0, metavar="N", help="run the clock N times faster (default 1)"
+    )
+    console.add_argument(
+        "--user-tz",
+        type=iana_zone,
+        metavar="ZONE",
+        help="your own IANA zone (e.g. Europe/Berlin), to see times in it too",
+    )
+    console.add_argument(
+        "--schedule",
+        metavar="PATH",
+        help=f"schedule file: {SCHEDULE_FORMATS} (default: $SCHEDULE_PATH or the bundled one)",
+    )
     console.set_defaults(run=_console)
     return parser
 

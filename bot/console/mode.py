@@ -11,6 +11,9 @@ import json
 import os
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -20,6 +23,7 @@ from slack_bolt.request import BoltRequest
 from bot.bootstrap import Bot, build_bot
 from bot.clock import ScaledClock
 from bot.config import Config
+from bot.console.options import at_venue
 from bot.console.signing import signature_headers, slash_command_body
 from bot.console.standin import Call, SlackStandIn
 from bot.schedule import load_schedule
@@ -27,59 +31,101 @@ from bot.views.plaintext import blocks_to_text
 
 CONSOLE_USER = "UCONSOLE"
 CONSOLE_SECRET = "console-signing-secret"
-
-
-def parse_at(text: str | None, zone) -> datetime | None:
-    """`2022-10-24 09:00` (venue-local) to an aware datetime; None for "now"."""
-    if not text:
-        return None
-    moment = datetime.fromisoformat(text.strip().replace("T", " "))
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+# How long a command answered through response_url (reload, digest) may take before the
+# console reads on; its answer still prints when it comes, labelled.
+LATE_ANSWER_SECONDS = 5.0
 
 
 class Console:
+    """Prints each command, then its answer, then reads the next: the answers of
+    commands that answer later (through response_url) are waited for, for a while."""
+
     def __init__(self, bot: Bot, standin: SlackStandIn, out: TextIO):
         self.bot, self.standin, self.out = bot, standin, out
         self._count = 0
+        self._printing = threading.Lock()  # the reader, the stand-in's threads and the jobs all print
+        self._asked: dict[str, str] = {}  # response_url name -> the command it answers
+        self._answered: dict[str, threading.Event] = {}
+        self._awaited: str | None = None  # the name whose answer goes right under its command
         standin.listeners.append(self._posted)
 
     def _posted(self, call: Call) -> None:
         if call.method == "response_url":
-            self._print("(updated)", call.params.get("blocks") or [], call.params.get("text", ""))
+            name = call.path.rsplit("/", 1)[-1]
+            with self._printing:
+                label = None if name == self._awaited else f"(answer to /conf {self._asked.get(name, '…')})"
+                self._print(label, call.params.get("blocks") or [], call.params.get("text", ""))
+            if name in self._answered:
+                self._answered[name].set()
         elif call.method == "chat.postMessage":
             channel = call.params.get("channel", "")
-            self._print(f"(message to {channel})", call.params.get("blocks") or [], call.params.get("text", ""))
+            with self._printing:
+                self._print(f"(message to {channel})", call.params.get("blocks") or [], call.params.get("text", ""))
 
-    def _print(self, label: str, blocks, text: str) -> None:
+    def _print(self, label: str | None, blocks, text: str) -> None:
+        """One message; the caller holds the printing lock."""
         if isinstance(blocks, str):
             blocks = json.loads(blocks)
-        print(f"{label}\n{blocks_to_text(blocks, text)}\n", file=self.out, flush=True)
+        heading = f"{label}\n" if label else ""
+        print(f"{heading}{blocks_to_text(blocks, text)}\n", file=self.out, flush=True)
 
     def command(self, line: str) -> int:
         text = line.strip()
         if text.startswith("/conf"):
             text = text[len("/conf") :].strip()
         self._count += 1
-        body = slash_command_body(text, CONSOLE_USER, self.standin.response_url(f"command-{self._count}"))
+        name = f"command-{self._count}"
+        later = self.bot.service.answers_later(text)
+        if later:
+            self._asked[name], self._answered[name] = text, threading.Event()
+            self._awaited = name
+        now = self.bot.clock.now().astimezone(self.bot.catalog.current.schedule.zone)
+        with self._printing:
+            print(f"[{now:%a %Y-%m-%d %H:%M}] /conf {text}", file=self.out, flush=True)
+        body = slash_command_body(text, CONSOLE_USER, self.standin.response_url(name))
         response = self.bot.app.dispatch(BoltRequest(body=body, headers=signature_headers(CONSOLE_SECRET, body)))
         if response.status != 200:
-            print(f"(the bot answered HTTP {response.status})", file=self.out, flush=True)
+            self._awaited = None
+            with self._printing:
+                print(f"(the bot answered HTTP {response.status})\n", file=self.out, flush=True)
             return response.status
         payload = json.loads(response.body) if response.body else {}
-        now = self.bot.clock.now().astimezone(self.bot.catalog.current.schedule.zone)
-        self._print(f"[{now:%a %Y-%m-%d %H:%M}] /conf {text}", payload.get("blocks") or [], payload.get("text", ""))
+        answered = later and self._answered[name].wait(LATE_ANSWER_SECONDS)
+        with self._printing:
+            if answered:  # it replaced "Working on it…" and is printed already
+                self._awaited = None
+                return 200
+            self._awaited = None
+            note = " (its answer prints when it comes)" if later else ""
+            self._print(None, payload.get("blocks") or [], payload.get("text", "") + note)
         return 200
 
+    def finish(self) -> None:
+        """At the end of input: a little longer for answers still on their way."""
+        deadline = time.monotonic() + LATE_ANSWER_SECONDS
+        for answered in self._answered.values():
+            answered.wait(max(0.0, deadline - time.monotonic()))
 
-def run_console(config: Config, at: str | None, speed: float, user_tz: str | None, lines: TextIO, out: TextIO) -> int:
+
+def run_console(
+    config: Config,
+    at: datetime | None,
+    speed: float,
+    user_tz: str | None,
+    lines: Iterable[str],
+    out: TextIO,
+    temporary_database: bool = True,
+) -> int:
+    """The console on `lines` (a naive `at` is venue time); with `temporary_database`
+    its state goes in a throwaway file, else in the configured one."""
     loaded = load_schedule(config.schedule_path, config.conference_tz)
     schedule = loaded[0]
-    start = parse_at(at, schedule.zone) or datetime.now(schedule.zone)
+    start = at_venue(at, schedule.zone) or datetime.now(schedule.zone)
     clock = ScaledClock(start, speed)
     with SlackStandIn(user_zones={CONSOLE_USER: user_tz} if user_tz else None) as standin:
         database = config.database_path
         temporary = None
-        if "DATABASE_PATH" not in os.environ:
+        if temporary_database:
             temporary = tempfile.TemporaryDirectory(prefix="confbot-console-")
             database = Path(temporary.name) / "console.db"
         console_config = Config(
@@ -103,6 +149,7 @@ def run_console(config: Config, at: str | None, speed: float, user_tz: str | Non
         for line in lines:
             if line.strip() and not line.lstrip().startswith("#"):
                 console.command(line)
+        console.finish()
         bot.close()
         if temporary:
             temporary.cleanup()
@@ -114,7 +161,7 @@ def main_console(args, env) -> int:
     if args.schedule:
         config = Config(**{**config.__dict__, "schedule_path": Path(args.schedule)})
     try:
-        return run_console(config, args.at, args.speed, args.user_tz, sys.stdin, sys.stdout)
+        return run_console(config, args.at, args.speed, args.user_tz, sys.stdin, sys.stdout, "DATABASE_PATH" not in env)
     except BrokenPipeError:  # `… | head`: the reader left; so do we, quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

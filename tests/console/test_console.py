@@ -46,11 +46,24 @@ def test_console_answers_commands_from_stdin():
     assert "Traceback" not in result.stderr
 
 
-def test_console_bad_at_is_a_clear_error():
-    result = run_console("/conf now\n", "--at", "yesterday-ish")
-    assert result.returncode == 2
-    assert result.stderr.startswith("confbot console:")
-    assert "Traceback" not in result.stderr
+def test_console_bad_at_or_user_tz_is_one_clear_line():
+    result = run_console("/conf now\n", "--at", "tomorrow")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (
+        "python -m bot console: argument --at: 'tomorrow' is not a date and time: "
+        'use "YYYY-MM-DD HH:MM" (venue time), e.g. "2022-10-24 09:00" (see python -m bot console --help)\n'
+    )
+    zone = run_console("/conf now\n", "--user-tz", "Mars/Olympus")
+    assert zone.returncode == 2 and zone.stdout == ""
+    assert zone.stderr.startswith("python -m bot console: argument --user-tz: unknown time zone 'Mars/Olympus': ")
+    assert zone.stderr.count("\n") == 1
+
+
+def test_console_waits_for_the_last_late_answer_before_it_exits():
+    result = run_console("/conf now\n/conf reload\n", "--at", "2022-10-24 10:30")
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.rsplit("\n[Mon ", 1)[1]  # the last command and all that followed it
+    assert last.startswith("2022-10-24 10:30] /conf reload\nReloaded (/conf reload by UCONSOLE): 13 sessions.")
 
 
 def test_console_prints_reminders_and_digests_as_they_fall_due():
