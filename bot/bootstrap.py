@@ -40,9 +40,11 @@ from bot.store.announcements import AnnouncementsTable
 from bot.store.database import Store
 from bot.store.home_tabs import HomeTabsTable
 from bot.store.notices import Notices
+from bot.views.follow_news import follow_news_metadata, follow_news_reply
 from bot.webapi.admin_notices import AdminNotices
 from bot.webapi.budget import Budgets, CountingRateLimitHandler, RateLimited
 from bot.webapi.direct import DirectMessages
+from bot.webapi.errors import error_code
 from bot.webapi.home_tabs import HomeTabs
 from bot.webapi.user_zones import UserZones
 
@@ -201,7 +203,15 @@ def build_bot(
     )
     admin_notices = AdminNotices(Notices(store), direct, config.admin_user_ids, clock.now)
     dispatcher.channel_refused = admin_notices.channel_refused_upnext
-    follows = Follows(catalog, store, ledger)
+
+    def tell_followed(user_id: str, sessions: list) -> None:  # what a reload's follows added: one DM
+        reply = follow_news_reply(sessions, venue=catalog.current.schedule.zone, viewer=zones.known(user_id))
+        try:
+            direct.post(user_id, reply, follow_news_metadata(user_id, sessions))
+        except (SlackApiError, SlackClientError, OSError) as problem:
+            log.warning("follow news to %s failed: %s", user_id, error_code(problem))
+
+    follows = Follows(catalog, store, ledger, told=tell_followed)
     upnext = UpNext(catalog, AnnouncementsTable(store), ledger, clock)
     upnext.refresh()
     page = HomePage(catalog, store, ledger, clock, zones.known, config.public_url)
@@ -209,7 +219,7 @@ def build_bot(
 
     def after_reload(user_id: str | None, among: list) -> int:  # new and moved sessions: posts, followers
         upnext.replan(among)
-        added = follows.apply(user_id, among)
+        added = follows.after_reload(among)
         home.changed_everyone()  # times, rooms, titles or follows' sessions may have changed
         return added
 

@@ -285,7 +285,6 @@ def follow_news(standin) -> list[dict]:
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="WIRING: bot/bootstrap.py must pass told= to Follows and call after_reload")
 def test_a_reload_tells_followers_once_what_their_follows_added(running, tmp_path):
     running.conf("follow tetragon")
     running.conf("follow track security")
