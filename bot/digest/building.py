@@ -19,6 +19,7 @@ from datetime import date, datetime, tzinfo
 from bot.schedule.model import Session
 from bot.views.blocks import Reply, escape, link, speakers_line, subscribe_button
 from bot.views.limits import MAX_BLOCKS
+from bot.views.words import plural
 
 DIGEST_EVENT = "daily_digest"
 MAX_TRACK_GROUPS = 5
@@ -61,6 +62,8 @@ def _session_block(session: Session, venue: tzinfo, block_id: str, show_track: b
         details.append(speakers_line(session))
     if show_track and session.track:
         details.append(escape(session.track))
+    if session.location and session.location != session.track:  # where to go: the room
+        details.append(escape(session.location))
     details.append(f"`{escape(session.id)}`")
     lines.append(" · ".join(details))
     return {
@@ -82,9 +85,7 @@ def build_digest(
     counts = subscription_counts or {}
     groups = _groups(sessions, venue)
     by_track = len({s.track for s in sessions}) <= MAX_TRACK_GROUPS
-    header_text = (
-        f":calendar: *{day:%A} {day.day} {day:%B}* — {len(sessions)} session{'s' if len(sessions) != 1 else ''}"
-    )
+    header_text = f":calendar: *{day:%A} {day.day} {day:%B}* — {plural(len(sessions), 'session')}"
     if title:
         header_text += f" at {escape(title)}"
     blocks: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": header_text}}]
@@ -124,7 +125,8 @@ def _split(blocks: list[dict], day: date, count: int) -> list[Reply]:
         if len(chunks) > 1:
             note = "continued in the thread :thread:" if index == 0 else f"part {index + 1} of {len(chunks)}"
             chunk = [*chunk, {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}]
-        fallback = f"{day:%A} {day.day} {day:%B}: {count} sessions" + (f" (part {index + 1})" if index else "")
+        part = f" (part {index + 1})" if index else ""
+        fallback = f"{day:%A} {day.day} {day:%B}: {plural(count, 'session')}{part}"
         messages.append(Reply(text=fallback, blocks=chunk))
     return messages
 

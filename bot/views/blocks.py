@@ -7,6 +7,7 @@ limits (50 blocks a message, 3,000 characters a text) and say what was left out.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -43,11 +44,37 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def link(url: str | None, label: str) -> str:
+def _web_url(url: str | None) -> str | None:
+    """An http(s) URL made safe inside Slack's `<…>`; None for anything else."""
     if not url or not url.startswith(("http://", "https://")):
+        return None
+    return url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
+
+
+def link(url: str | None, label: str) -> str:
+    safe_url = _web_url(url)
+    if safe_url is None:
         return escape(label)
-    safe_url = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
     return f"<{safe_url}|{escape(label).replace('|', '¦')}>"
+
+
+def link_line(session: Session) -> str:
+    """`*Link:* <URL>`: the talk page spelled out, so it shows wherever the title's link
+    does not (plain-text notifications, the console); empty when the session has none."""
+    safe_url = _web_url(session.url)
+    return f"*Link:* <{safe_url}>" if safe_url else ""
+
+
+def minutes_until(moment: datetime, now: datetime) -> int:
+    """Whole minutes left, rounded up: 2 min 10 s is 3 (a talk "in 2 minutes" that starts
+    in nearly 3 would be early by one); 0 only when the moment has come."""
+    return max(0, math.ceil((moment - now).total_seconds() / 60))
+
+
+def starts_in(moment: datetime, now: datetime) -> str:
+    """`now`, `in 1 minute`, `in 3 minutes`: the one way a countdown is said."""
+    minutes = minutes_until(moment, now)
+    return "now" if minutes == 0 else f"in {plural(minutes, 'minute')}"
 
 
 def _same_offset(moment: datetime, zone_a: tzinfo, zone_b: tzinfo) -> bool:
@@ -98,7 +125,7 @@ def session_section(
     details = [when(session, venue, viewer, with_day)]
     if session.track:
         details.append(escape(session.track))
-    if session.location:
+    if session.location and session.location != session.track:
         details.append(escape(session.location))
     details.append(f"`{escape(session.id)}`")
     lines.append(" · ".join(details))
@@ -185,6 +212,8 @@ def session_detail(
         facts.append(f"*Track:* {escape(session.track)}")
     if session.location:
         facts.append(f"*Where:* {escape(session.location)}")
+    if link_line(session):
+        facts.append(link_line(session))
     facts.append(f"*Id:* `{escape(session.id)}`" + ("  ·  subscribed :white_check_mark:" if is_mine else ""))
     blocks.append({"type": "section", "text": _mrkdwn("\n".join(facts))})
     if session.abstract:
@@ -213,33 +242,32 @@ def _strip_mrkdwn(text: str) -> str:
     return text.replace("*", "").replace("`", "")
 
 
-def _minutes_until(moment: datetime, now: datetime) -> int:
-    return max(0, -int(-(moment - now).total_seconds() // 60))
-
-
 def reminder_reply(sessions: Sequence[Session], *, venue: tzinfo, viewer: tzinfo | None, now: datetime) -> Reply:
-    """The DM before subscribed sessions start: one section each, with unsubscribe."""
-    first = min(_minutes_until(s.start, now) for s in sessions)
-    heading = (
-        f":alarm_clock: *Starts in {first} minute{'s' if first != 1 else ''}*"
-        if len(sessions) == 1
-        else f":alarm_clock: *{len(sessions)} of your sessions start in {first} minutes*"
-    )
+    """The DM before subscribed sessions start: one section each (room, link, unsubscribe).
+    One session: the heading says when, once. Several: the heading counts them and each
+    says its own countdown."""
+    first = min(s.start for s in sessions)
+    soon = starts_in(first, now)
+    if len(sessions) == 1:
+        heading = f":alarm_clock: *Starts {soon}*"
+    else:
+        heading = f":alarm_clock: *{len(sessions)} of your sessions start {soon}*"
     blocks: list[dict] = [{"type": "section", "text": _mrkdwn(heading)}]
     for session in list(sessions)[: MAX_BLOCKS - 1]:
         section = session_section(session, True, venue, viewer, with_day=False)
-        minutes = _minutes_until(session.start, now)
-        section["text"]["text"] = f"{section['text']['text']}\nstarts in {minutes} minutes"
+        extra = [link_line(session)] if link_line(session) else []
+        if len(sessions) > 1:
+            extra.append(f"starts {starts_in(session.start, now)}")
+        section["text"]["text"] = "\n".join([section["text"]["text"], *extra])
         blocks.append(section)
-    plain = "; ".join(escape(f"{s.title} starts in {_minutes_until(s.start, now)} minutes") for s in sessions)
+    plain = "; ".join(escape(f"{s.title} starts {starts_in(s.start, now)}") for s in sessions)
     return Reply(text=plain, blocks=blocks)
 
 
 def upnext_reply(sessions: Sequence[Session], *, venue: tzinfo, now: datetime) -> Reply:
     """A channel's "up next" post: what starts here soon, each with a Subscribe button
     that works for whoever presses it."""
-    first = min(_minutes_until(s.start, now) for s in sessions)
-    soon = "now" if first == 0 else f"in {first} minute{'s' if first != 1 else ''}"
+    soon = starts_in(min(s.start for s in sessions), now)
     heading = f":loudspeaker: *Up next, starting {soon}*"
     blocks: list[dict] = [{"type": "section", "text": _mrkdwn(heading)}]
     for session in list(sessions)[: MAX_BLOCKS - 1]:
@@ -251,6 +279,7 @@ def upnext_reply(sessions: Sequence[Session], *, venue: tzinfo, now: datetime) -
 def change_reply(before: Session, after: Session | None, *, venue: tzinfo, viewer: tzinfo | None) -> Reply:
     """A subscribed session moved (old time → new time) or left the schedule."""
     title = link(before.url, before.title)
+    where = f" · {escape(after.location)}" if after is not None and after.location else ""
     if after is None:
         text = (
             f":warning: *{title}* (`{escape(before.id)}`) was removed from the schedule. "
@@ -260,13 +289,13 @@ def change_reply(before: Session, after: Session | None, *, venue: tzinfo, viewe
     elif before.start == after.start and before.end == after.end:
         text = (
             f":information_source: *{title}* (`{escape(after.id)}`) is back on the schedule: "
-            f"{when(after, venue, viewer)}."
+            f"{when(after, venue, viewer)}{where}."
         )
         plain = escape(f"{after.title} is back on the schedule: {when(after, venue, viewer)}")
     else:
         text = (
             f":arrows_counterclockwise: *{title}* (`{escape(after.id)}`) moved: "
-            f"~{when(before, venue, viewer)}~ → *{when(after, venue, viewer)}*. Your reminder moved with it."
+            f"~{when(before, venue, viewer)}~ → *{when(after, venue, viewer)}*{where}. Your reminder moved with it."
         )
         plain = escape(f"{before.title} moved: {when(before, venue, viewer)} → {when(after, venue, viewer)}")
     blocks = [{"type": "section", "text": _mrkdwn(text)}]
