@@ -43,14 +43,60 @@ def outside(schedule: Schedule, now: datetime) -> Outside | None:
 
 
 def next_sessions(schedule: Schedule, now: datetime) -> list[Session]:
-    """The sessions that start next (all of those sharing the first start time)."""
-    return schedule.next_start(now)
+    """The sessions that start next (all of those sharing the first start time), from
+    this minute on: at 10:40:20 a talk of 10:40 is "starting now", not past."""
+    return schedule.next_start(now.replace(second=0, microsecond=0) - timedelta(microseconds=1))
+
+
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"]  # fmt: skip
+_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
+
+
+def _month(word: str) -> int | None:
+    """`oct`, `Oct.`, `october` -> 10."""
+    word = word.rstrip(".")
+    matches = [n for n, name in enumerate(_MONTHS, 1) if len(word) >= 3 and name.startswith(word)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _dated(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _in_conference_year(schedule: Schedule, month: int, day: int, today: date) -> date | None:
+    """A month and day with no year: the conference day it names, else that date in
+    the conference's (first) year."""
+    for conference_day in schedule.days:
+        if (conference_day.month, conference_day.day) == (month, day):
+            return conference_day
+    return _dated(schedule.days[0].year if schedule.days else today.year, month, day)
+
+
+def _numeric(schedule: Schedule, first: int, second: int, year: int | None, today: date) -> date | None:
+    """`25/10` or `10/25`: whichever reading is a date; when both are, the one that is a
+    conference day (if only one is); else ambiguous (None)."""
+    readings = set()
+    for day, month in ((first, second), (second, first)):
+        if 1 <= month <= 12:
+            found = _dated(year, month, day) if year else _in_conference_year(schedule, month, day, today)
+            if found:
+                readings.add(found)
+    if len(readings) == 1:
+        return readings.pop()
+    in_conference = [d for d in readings if d in schedule.days]
+    return in_conference[0] if len(in_conference) == 1 else None
 
 
 def resolve_day(schedule: Schedule, spec: str, today: date) -> date | None:
-    """A day from `tuesday`, `tue`, `2022-10-25`, `today`, `tomorrow`. A weekday means
-    that weekday within the conference (else the next one from today)."""
-    word = spec.strip().casefold()
+    """A day from what people type: `tuesday`, `tue`, `today`, `tomorrow`, `2022-10-25`,
+    `24` (that day of the month within the conference), `Oct 25`, `25 Oct`,
+    `october 25th`, `25/10` or `10/25` (when only one reading makes sense). A weekday
+    means that weekday within the conference (else the next one from today)."""
+    word = " ".join(spec.strip().casefold().replace(",", " ").split())
     if not word:
         return None
     if word == "today":
@@ -62,6 +108,31 @@ def resolve_day(schedule: Schedule, spec: str, today: date) -> date | None:
             return date.fromisoformat(word)
         except ValueError:
             return None
+    if found := re.fullmatch(_ORDINAL, word):
+        return _day_of_month(schedule, int(found.group(1)), today)
+    if found := re.fullmatch(rf"([a-z]+\.?) {_ORDINAL}", word):
+        month = _month(found.group(1))
+        return _in_conference_year(schedule, month, int(found.group(2)), today) if month else None
+    if found := re.fullmatch(rf"{_ORDINAL} (?:of )?([a-z]+\.?)", word):
+        month = _month(found.group(2))
+        return _in_conference_year(schedule, month, int(found.group(1)), today) if month else None
+    if found := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}))?", word):
+        year = int(found.group(3)) if found.group(3) else None
+        return _numeric(schedule, int(found.group(1)), int(found.group(2)), year, today)
+    return _weekday(schedule, word, today)
+
+
+def _day_of_month(schedule: Schedule, number: int, today: date) -> date | None:
+    """`24`: the conference day that is the 24th, else the 24th of the conference's
+    first month (a day without sessions, answered as such)."""
+    for conference_day in schedule.days:
+        if conference_day.day == number:
+            return conference_day
+    first = schedule.days[0] if schedule.days else today
+    return _dated(first.year, first.month, number)
+
+
+def _weekday(schedule: Schedule, word: str, today: date) -> date | None:
     matches = [i for i, name in enumerate(_WEEKDAYS) if len(word) >= 2 and name.startswith(word.rstrip("."))]
     if len(matches) != 1:
         return None

@@ -36,3 +36,13 @@ def parse_channel(text: str) -> str | None:
     """`<#C123|general>` (as Slack sends a channel mention) or a bare channel ID."""
     found = _CHANNEL.match(text.strip())
     return (found.group(1) or found.group(2)) if found else None
+
+
+_CHANNEL_NAME = re.compile(r"^#([a-z0-9][a-z0-9_\-]{0,79})$")
+
+
+def parse_channel_name(text: str) -> str | None:
+    """`#general` as typed, when Slack did not turn it into a mention: the name, for a
+    look-up (Slack's channel names are lower case)."""
+    found = _CHANNEL_NAME.match(text.strip().casefold())
+    return found.group(1) if found else None

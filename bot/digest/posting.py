@@ -24,6 +24,7 @@ from bot.schedule.current import CurrentSchedule
 from bot.store.database import Store
 from bot.store.digests import DigestRecords
 from bot.views.blocks import escape
+from bot.views.words import plural
 from bot.webapi.admin_notices import AdminNotices
 from bot.webapi.direct import DirectMessages
 from bot.webapi.errors import error_code
@@ -31,6 +32,7 @@ from bot.webapi.errors import error_code
 log = logging.getLogger(__name__)
 ON_TIME = timedelta(minutes=2)
 CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
+MAX_LIST_PAGES = 10  # of conversations.list, 1,000 channels each
 
 
 def digest_trigger(at: time, zone) -> CronTrigger:
@@ -62,6 +64,30 @@ class DigestPoster:
     def at(self) -> time:
         stored = self.store.setting("digest_time")
         return time.fromisoformat(stored) if stored else self.default_time
+
+    def find_channel(self, name: str) -> tuple[str | None, str | None]:
+        """The ID of the public channel called `name` (as typed: `#general` that Slack
+        did not turn into a mention), through `conversations.list`: (ID or None, the
+        error code when Slack would not list them)."""
+        wanted, cursor = name.lstrip("#").casefold(), None
+        for _ in range(MAX_LIST_PAGES):  # a big workspace: a few thousand channels at most
+            try:
+                page = self.client.conversations_list(
+                    types="public_channel", exclude_archived=True, limit=1000, cursor=cursor
+                )
+            except (SlackApiError, SlackClientError, OSError) as problem:
+                log.warning("could not list channels to find #%s: %s", wanted, error_code(problem))
+                return None, error_code(problem)
+            for channel in page.get("channels") or []:
+                if wanted in (
+                    str(channel.get("name", "")).casefold(),
+                    str(channel.get("name_normalized", "")).casefold(),
+                ):
+                    return channel.get("id"), None
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        return None, None
 
     def configure(self, channel: str | None, at: time | None = None) -> None:
         self.store.set_setting("digest_channel", channel or "")
@@ -182,7 +208,7 @@ class DigestPoster:
             except Exception as problem:
                 log.warning("digest for %s: thread part %d of %d not posted: %s", day, number, len(rest) + 1, problem)
                 return f"posted to <#{channel}>, but only {number - 1} of {len(rest) + 1} parts (see the log)"
-        return f"posted to <#{channel}> ({len(digest.messages)} message{'s' if len(digest.messages) != 1 else ''})"
+        return f"posted to <#{channel}> ({plural(len(digest.messages), 'message')})"
 
     def _finish(self, day: date, status: str, **fields: str | None) -> None:
         self.records.finish(day, status, **fields)

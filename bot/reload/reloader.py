@@ -1,7 +1,9 @@
 """Reloading the schedule (`/conf reload`, or the file changed on disk).
 
 A file that fails to load changes nothing: the last good schedule stays and the admins
-get the `PATH:LINE` errors by DM. A good one replaces the schedule whole; sessions that
+get the `PATH:LINE` errors by DM, once per distinct set of errors (the admin who ran
+`/conf reload` has them in the answer). The last outcome is kept in the database for
+`/conf status`. A good one replaces the schedule whole; sessions that
 moved re-plan their reminders and each subscriber gets one `session_changed` message,
 as do subscribers of sessions that left (or came back to) the schedule. The `notices`
 table makes each notice once, however often the file flaps.
@@ -9,11 +11,14 @@ table makes each notice once, however often the file flaps.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -28,6 +33,7 @@ from bot.schedule.model import Session
 from bot.store.database import Store, stamp
 from bot.store.notices import Notices
 from bot.views.blocks import Reply, ZoneLookup, change_reply, escape
+from bot.views.words import plural
 from bot.webapi.admin_notices import AdminNotices
 from bot.webapi.direct import DirectMessages
 from bot.webapi.errors import error_code
@@ -39,6 +45,38 @@ def _problem_list(error: ScheduleError, limit: int = 20) -> str:
     shown = "; ".join(str(p) for p in error.problems[:limit])
     more = len(error.problems) - limit
     return shown + (f"; …and {more} more" if more > 0 else "")
+
+
+LAST_RELOAD = "last_reload"  # the settings row holding the last ReloadOutcome
+BROKEN_SCHEDULE = "broken_schedule"  # what the admins were last told of a file that did not load
+
+
+@dataclass(frozen=True)
+class ReloadOutcome:
+    """How the last reload went: for the admins in `/conf status`."""
+
+    at: datetime
+    ok: bool
+    reason: str
+    summary: str = ""  # loaded: what changed
+    problems: tuple[str, ...] = ()  # rejected: the file's first errors
+
+    def to_json(self) -> str:
+        return json.dumps({**asdict(self), "at": self.at.isoformat()})
+
+    @classmethod
+    def from_json(cls, text: str) -> ReloadOutcome:
+        fields = json.loads(text)
+        return cls(**{**fields, "at": datetime.fromisoformat(fields["at"]), "problems": tuple(fields["problems"])})
+
+
+def last_reload(store: Store) -> ReloadOutcome | None:
+    """The last reload's outcome, by whichever process did it; None before the first."""
+    stored = store.setting(LAST_RELOAD)
+    try:
+        return ReloadOutcome.from_json(stored) if stored else None
+    except (ValueError, TypeError, KeyError):  # written by another version: not worth an error
+        return None
 
 
 def _file_state(path: Path) -> tuple[float, int] | None:
@@ -76,32 +114,47 @@ class Reloader:
             return None
         return self.reload("the schedule file changed")
 
-    def reload(self, reason: str) -> str:
+    def reload(self, reason: str, asked_by: str | None = None) -> str:
+        """Reload now; `asked_by`: the admin who ran `/conf reload` (the answer tells them
+        what a broken file's DM would)."""
         with self._lock:  # a command and the file watcher never reload at once
             self._state = _file_state(self.path)
             try:
                 schedule, warnings = load_schedule(self.path, self.default_zone)
             except ScheduleError as error:
-                kept = len(self.catalog.current.schedule)
-                log.warning("schedule not reloaded (%s), kept %d sessions: %s", reason, kept, _problem_list(error))
-                self._tell_admins(error.problems)
-                listing = "\n".join(str(p) for p in error.problems[:10])
-                return (
-                    f"The schedule did not load ({reason}); I kept the last good one ({kept} sessions).\n"
-                    f"```{escape(listing)}```"
-                )
+                return self._rejected(reason, error, asked_by)
             previous = self.catalog.replace(schedule, self.source or str(self.path), self.clock.now())
             changes = schedule_changes(previous.schedule, schedule)
             notified = self._apply(changes)
             followed = self.after_reload(None, changes.added + [after for _, after in changes.moved] + changes.remapped)
             log.info("schedule reloaded (%s): %d sessions, %s", reason, len(schedule), changes.summary())
             log.debug("schedule changes: %s", changes.details())
-            return (
-                f"Reloaded ({reason}): {len(schedule)} sessions. {len(changes.moved)} moved, "
-                f"{len(changes.removed)} removed, {len(changes.added)} added; {notified} people notified."
-                + (f" {followed} new subscriptions from follows." if followed else "")
-                + (f" {len(warnings)} warnings." if warnings else "")
+            summary = (
+                f"{plural(len(schedule), 'session')}. {len(changes.moved)} moved, "
+                f"{len(changes.removed)} removed, {len(changes.added)} added; "
+                f"{plural(notified, 'person', 'people')} notified."
+                + (f" {plural(followed, 'new subscription')} from follows." if followed else "")
+                + (f" {plural(len(warnings), 'warning')}." if warnings else "")
             )
+            self._record(ReloadOutcome(self.clock.now(), True, reason, summary=summary))
+            if self.admin_notices is not None:
+                self.admin_notices.settled(BROKEN_SCHEDULE)
+            return f"Reloaded ({reason}): {summary}"
+
+    def _rejected(self, reason: str, error: ScheduleError, asked_by: str | None) -> str:
+        kept = len(self.catalog.current.schedule)
+        log.warning("schedule not reloaded (%s), kept %d sessions: %s", reason, kept, _problem_list(error))
+        problems = tuple(str(p) for p in error.problems)
+        self._record(ReloadOutcome(self.clock.now(), False, reason, problems=problems[:20]))
+        self._tell_admins(error.problems, asked_by)
+        listing = "\n".join(problems[:10])
+        return (
+            f"The schedule did not load ({reason}); I kept the last good one ({plural(kept, 'session')}).\n"
+            f"```{escape(listing)}```"
+        )
+
+    def _record(self, outcome: ReloadOutcome) -> None:
+        self.store.set_setting(LAST_RELOAD, outcome.to_json())
 
     def _apply(self, changes) -> int:
         notified = 0
@@ -148,7 +201,9 @@ class Reloader:
     def _forget_notice(self, user_id: str, session_id: str, kind: str, detail: str) -> None:
         Notices(self.store).forget(user_id, session_id, kind, detail)
 
-    def _tell_admins(self, problems) -> None:
+    def _tell_admins(self, problems, asked_by: str | None) -> None:
+        if self.admin_notices is None:
+            return
         listing = "\n".join(str(p) for p in problems[:20])
         more = f"\n…and {len(problems) - 20} more" if len(problems) > 20 else ""
         text = (
@@ -156,5 +211,5 @@ class Reloader:
             f"```{escape(listing)}{more}```\nFix the file and save it (or run `/conf reload`)."
         )
         reply = Reply(text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
-        if self.admin_notices is not None:
-            self.admin_notices.tell(reply, "the broken schedule")
+        errors = hashlib.sha256("\n".join(str(p) for p in problems).encode()).hexdigest()
+        self.admin_notices.tell_on_change(BROKEN_SCHEDULE, errors, reply, frozenset({asked_by} - {None}))

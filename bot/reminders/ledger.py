@@ -49,9 +49,12 @@ def _due(row) -> Due:
 
 
 class Ledger:
-    def __init__(self, store: Store, default_minutes: int):
+    def __init__(self, store: Store, default_minutes: int, clock: Callable[[], datetime] | None = None):
         self.store = store
         self.default_minutes = default_minutes
+        # What has started already is planned no reminder. The store runs on the bot's
+        # clock (bootstrap gives it one), so by default the ledger reads the same.
+        self.now = clock or store._now
 
     @property
     def db(self):
@@ -75,11 +78,16 @@ class Ledger:
     # -- planning -----------------------------------------------------------------
 
     def plan(self, user_id: str, sessions: Iterable[Session]) -> int:
-        """Plan reminders for `user_id` (nothing when their reminders are off)."""
+        """Plan reminders for `user_id` (nothing when their reminders are off), for the
+        sessions that have not started: a reminder of a talk under way would only be
+        counted as missed. Due already (the talk starts within the lead time): sent at once."""
         minutes = self.lead_minutes(user_id)
         if minutes is None:
             return 0
-        rows = [(user_id, s.id, stamp(due_time(s, minutes)), stamp(s.start)) for s in sessions]
+        now = self.now()
+        rows = [(user_id, s.id, stamp(due_time(s, minutes)), stamp(s.start)) for s in sessions if s.start > now]
+        if not rows:
+            return 0
         with self.db.conn:
             cursor = self.db.conn.executemany(
                 "INSERT OR IGNORE INTO reminders (user_id, session_id, due_at, session_start, status, attempts) "
@@ -89,8 +97,10 @@ class Ledger:
         return cursor.rowcount
 
     def plan_upnext(self, channel: str, sessions: Iterable[Session], minutes: int) -> int:
-        """Plan `channel`'s up-next posts, `minutes` before each session starts."""
-        rows = [(channel, s.id, stamp(due_time(s, minutes)), stamp(s.start)) for s in sessions]
+        """Plan `channel`'s up-next posts, `minutes` before each session starts (not for
+        sessions that have started)."""
+        now = self.now()
+        rows = [(channel, s.id, stamp(due_time(s, minutes)), stamp(s.start)) for s in sessions if s.start > now]
         with self.db.conn:
             # A post that failed (the bot was not in the channel) is planned again when the
             # channel is announced again: that is how an admin says "try now".
@@ -294,8 +304,13 @@ class Ledger:
         ).fetchall()
         return [row[0] for row in rows]
 
-    def next_due(self) -> datetime | None:
+    def next_reminder(self, user_id: str | None = None) -> Due | None:
+        """The next reminder planned (of one person, or of anyone) whose session has
+        not started: rows left over for a talk under way are not "next"."""
+        who, params = ("AND user_id = ? ", [user_id]) if user_id is not None else ("", [])
         row = self.db.execute(
-            f"SELECT min(due_at) FROM reminders WHERE status = 'planned' AND purpose = '{REMINDER}'"
+            f"SELECT {_DUE_COLUMNS} FROM reminders WHERE status = 'planned' AND purpose = '{REMINDER}' {who}"
+            "AND coalesce(session_start, due_at) > ? ORDER BY due_at, id LIMIT 1",
+            [*params, stamp(self.now())],
         ).fetchone()
-        return unstamp(row[0]) if row and row[0] else None
+        return _due(row) if row else None

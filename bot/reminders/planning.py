@@ -81,6 +81,19 @@ def due_time(session: Session, lead_minutes: int) -> datetime:
     return session.start.astimezone(UTC) - timedelta(minutes=lead_minutes)
 
 
+def reminder_outlook(session: Session, lead_minutes: int | None, now: datetime) -> str:
+    """What subscribing now brings: `over`, `started` (no reminder: it would only be
+    missed), `off` (the person's reminders are off), `now` (due already: sent at once)
+    or `planned`."""
+    if session.end <= now:
+        return "over"
+    if session.start <= now:
+        return "started"
+    if lead_minutes is None:
+        return "off"
+    return "now" if due_time(session, lead_minutes) <= now else "planned"
+
+
 @dataclass(frozen=True)
 class Triage:
     send: list[Due]

@@ -1,5 +1,5 @@
-"""Telling the organisers (ADMIN_USER_IDS) something by DM: each time, or once per
-distinct problem."""
+"""Telling the organisers (ADMIN_USER_IDS) something by DM: each time, once per
+distinct problem, or once per change of a standing problem."""
 
 from __future__ import annotations
 
@@ -30,9 +30,28 @@ class AdminNotices:
         self.tell(notice(text), kind)
         return True
 
-    def tell(self, reply: Reply, about: str) -> None:
-        """DM `reply` to every admin; one that cannot be reached is a log line."""
-        for admin in sorted(self.admins):
+    def tell_on_change(self, kind: str, state: str, reply: Reply, already_know: frozenset[str] = frozenset()) -> bool:
+        """DM `reply` to every admin but those who `already_know` (they asked and got the
+        answer), unless the last `kind` told was this same `state`: a broken file is told
+        once per distinct set of errors, however often it is read. Atomic, so processes
+        reading the same file tell it once. Returns whether it was told now."""
+        with self.notices.store.db.conn as connection:
+            changed = connection.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+                "SET value = excluded.value WHERE settings.value IS NOT excluded.value",
+                [f"told_admins:{kind}", state],
+            ).rowcount
+        if changed:
+            self.tell(reply, kind, skip=already_know)
+        return bool(changed)
+
+    def settled(self, kind: str) -> None:
+        """The problem is gone: the same one coming back is told again."""
+        self.notices.store.set_setting(f"told_admins:{kind}", None)
+
+    def tell(self, reply: Reply, about: str, skip: frozenset[str] = frozenset()) -> None:
+        """DM `reply` to every admin (but `skip`); one that cannot be reached is a log line."""
+        for admin in sorted(self.admins - skip):
             try:
                 self.direct.post(admin, reply)
             except (SlackApiError, SlackClientError, OSError) as problem:

@@ -236,7 +236,7 @@ def test_digest_commands_for_admins(tmp_path, standin):
     reply = all_text(bot.service.handle("UADMIN", "digest <#C0CONF|conference> 07:30").as_ephemeral())
     assert "goes to <#C0CONF> at *07:30*" in reply
     assert (bot.digests.channel(), bot.digests.at()) == ("C0CONF", time(7, 30))
-    assert "did not understand" in all_text(bot.service.handle("UADMIN", "digest #general 7am").as_ephemeral())
+    assert "`7am` is not a time" in all_text(bot.service.handle("UADMIN", "digest #general 7am").as_ephemeral())
     assert bot.digests.post_if_due().startswith("not yet")
     assert all_text(bot.service.handle("UADMIN", "digest now").as_ephemeral()).startswith("posted to")
     assert "already posted" in all_text(bot.service.handle("UADMIN", "digest now").as_ephemeral())

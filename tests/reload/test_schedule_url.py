@@ -34,7 +34,9 @@ def test_schedule_is_fetched_at_start_and_refreshed_on_change(tmp_path, site, st
     folder, url = site
     bot, _ = make_bot(tmp_path, standin, schedule_url=url)
     assert len(bot.catalog.current.schedule) == 13
-    assert f"`{url}`" in all_text(bot.service.handle("U1", "status").as_ephemeral())
+    status = all_text(bot.service.handle("U1", "status").as_ephemeral())
+    assert f"`{url.removeprefix('http://')}`" in status  # host and path
+    assert str(tmp_path) not in status  # never the copy's place on the server
     assert bot.refresh_from_url() is None  # unchanged: nothing to reload
     page = folder / "kubecon.md"
     page.write_text(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.conf.parsing import Command, parse_channel
+from bot.conf.parsing import Command, parse_channel, parse_channel_name
 from bot.conf.registry import subcommand
 from bot.config import parse_clock
 from bot.reminders.planning import ANNOUNCE_KINDS, Announcement
 from bot.views.blocks import Reply, escape, notice, sessions_count
+from bot.views.words import plural
 
 if TYPE_CHECKING:
     from bot.conf.service import ConfService
@@ -16,27 +17,61 @@ if TYPE_CHECKING:
 
 @subcommand("reload", admin_only=True, answers_later=True)
 def reload(conf: ConfService, user_id: str, command: Command) -> Reply:
-    return notice(conf.reload(f"/conf reload by {user_id}"), command_text=command.text)
+    return notice(conf.reload(f"/conf reload by {user_id}", user_id), command_text=command.text)
+
+
+DIGEST_USAGE = "Use `/conf digest #channel 08:00`, `/conf digest off` or `/conf digest now`."
+PICK_A_CHANNEL = (
+    "Type `#` and choose the channel from Slack's list, so it becomes a link, "
+    "or give the channel's ID (at the bottom of its details, e.g. `C0123ABCD`)."
+)
+
+
+def _digest_channel(conf: ConfService, word: str, command: Command) -> str | Reply:
+    """The channel ID from a mention, an ID or a typed `#name` (looked up); else the
+    answer saying how to pick one."""
+    channel = parse_channel(word)
+    if channel:
+        return channel
+    name = parse_channel_name(word)
+    if name is None:
+        return notice(f"`{escape(word)}` is not a channel.", command_text=command.text, detail=PICK_A_CHANNEL)
+    found, problem = conf.digests.find_channel(name)
+    if found:
+        return found
+    why = "I found no public channel of that name."
+    if problem:
+        why = f"Slack would not list the channels (`{escape(problem)}`)."
+    return notice(f"Which channel is `#{escape(name)}`? {why}", command_text=command.text, detail=PICK_A_CHANNEL)
 
 
 @subcommand("digest", admin_only=True, answers_later=True)
 def digest(conf: ConfService, user_id: str, command: Command) -> Reply:
     words = command.argument.split()
-    usage = "Use `/conf digest #channel 08:00`, `/conf digest off` or `/conf digest now`."
     if not words:
         channel = conf.digests.channel()
         state = f"<#{escape(channel)}> at {conf.digests.at():%H:%M}" if channel else "off"
-        return notice(f"The daily digest: *{state}* (venue time).", command_text=command.text, detail=usage)
+        return notice(f"The daily digest: *{state}* (venue time).", command_text=command.text, detail=DIGEST_USAGE)
     if words[0].casefold() == "off":
         conf.digests.configure(None)
         conf.digest_changed()
-        return notice("The daily digest is *off*.", command_text=command.text, detail=usage)
+        return notice("The daily digest is *off*.", command_text=command.text, detail=DIGEST_USAGE)
     if words[0].casefold() == "now":
         return notice(conf.digests.post_now(), command_text=command.text)  # its text links the channel
-    channel = parse_channel(words[0])
-    at = parse_clock(words[1]) if len(words) == 2 else None
-    if channel is None or at is None:
-        return notice(f"I did not understand `{escape(command.argument)}`.", command_text=command.text, detail=usage)
+    if len(words) > 2:
+        return notice(
+            f"I did not understand `{escape(command.argument)}`.", command_text=command.text, detail=DIGEST_USAGE
+        )
+    at = parse_clock(words[1]) if len(words) == 2 else conf.digests.at()
+    if at is None:
+        return notice(
+            f"`{escape(words[1])}` is not a time: use HH:MM, 00:00–23:59 (venue time).",
+            command_text=command.text,
+            detail=DIGEST_USAGE,
+        )
+    channel = _digest_channel(conf, words[0], command)
+    if isinstance(channel, Reply):
+        return channel
     conf.digests.configure(channel, at)
     conf.digest_changed()
     return notice(
@@ -55,8 +90,8 @@ def stats(conf: ConfService, user_id: str, command: Command) -> Reply:
     per_session = conf.store.subscription_counts()
     top = sorted(per_session.items(), key=lambda item: (-item[1], item[0]))[:10]
     lines = [
-        f"*Subscriptions:* {sum(per_session.values())} by {conf.store.subscriber_count()} people "
-        f"to {len(per_session)} sessions",
+        f"*Subscriptions:* {sum(per_session.values())} by "
+        f"{plural(conf.store.subscriber_count(), 'person', 'people')} to {sessions_count(len(per_session))}",
         "*Reminders:* "
         + ", ".join(f"{counts.get(k, 0)} {k}" for k in MAIN_STATUSES)
         + "".join(f", {n} {k}" for k, n in sorted(counts.items()) if k not in MAIN_STATUSES),  # in doubt, say so

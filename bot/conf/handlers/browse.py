@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import PurePath
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
 from bot.conf import agenda
 from bot.conf.parsing import Command
 from bot.conf.registry import subcommand
-from bot.views.blocks import Reply, escape, notice, session_detail, sessions_count
+from bot.reload.reloader import last_reload
+from bot.reminders.planning import Due
+from bot.views.blocks import Reply, escape, minutes_until, notice, session_detail, sessions_count
+from bot.views.words import plural
 
 if TYPE_CHECKING:
     from bot.conf.service import ConfService
@@ -20,11 +25,11 @@ HELP = "\n".join(
     [
         "*What's on, from Slack.* Try:",
         "• `/conf now` · `/conf next` — what runs now, what starts next",
-        "• `/conf today` · `/conf tomorrow` · `/conf day tuesday` · `/conf day 2022-10-25`",
+        "• `/conf today` · `/conf tomorrow` · `/conf day tuesday` · `/conf day 25` · `/conf day Oct 25`",
         "• `/conf cilium` or `/conf search hubble grafana` — search titles, speakers, tracks, abstracts",
         "• `/conf speaker liz rice` · `/conf track security` · `/conf track` (lists tracks)",
         "• `/conf show 1Auye` — one talk in full",
-        "• `/conf sub 1Auye` · `/conf unsub 1Auye` — a DM before it starts · `/conf mine` — your agenda",
+        "• `/conf sub 1Auye 1AOie` · `/conf unsub 1Auye` — a DM before each starts · `/conf mine` — your agenda",
         "• `/conf remind 15` — your reminder lead time in minutes (`/conf remind off` stops them)",
         "• `/conf follow track security` · `/conf follow speaker liz rice` — every matching talk, now and later",
         "• `/conf free` — today's gaps in your agenda and what runs then · `/conf ics` — your calendar feed",
@@ -33,9 +38,15 @@ HELP = "\n".join(
 )
 
 
+def day_label(conf: ConfService, day: date) -> str:
+    """`Tuesday 25 October`; with the year when it is not the conference's."""
+    label = f"{day:%A} {day.day} {day:%B}"
+    return label if day.year in {d.year for d in conf.schedule.days} else f"{label} {day.year}"
+
+
 def day_list(conf: ConfService, user_id: str, day: date, command: Command) -> Reply:
     sessions = conf.schedule.on_day(day)
-    label = f"{day:%A} {day.day} {day:%B}"
+    label = day_label(conf, day)
     if not sessions:
         return notice(
             f"No sessions on {label}. Conference days: {conf.days_text()}.",
@@ -57,7 +68,8 @@ def day_list(conf: ConfService, user_id: str, day: date, command: Command) -> Re
 @subcommand("help", "?")
 def help(conf: ConfService, user_id: str, command: Command) -> Reply:
     loaded = conf.catalog.current
-    detail = f"{sessions_count(len(loaded.schedule))} on {len(loaded.schedule.days)} days: {conf.days_text()}."
+    days = plural(len(loaded.schedule.days), "day")
+    detail = f"{sessions_count(len(loaded.schedule))} on {days}: {conf.days_text()}."
     text = HELP
     if user_id in conf.admins:
         text += (
@@ -115,8 +127,13 @@ def next(conf: ConfService, user_id: str, command: Command) -> Reply:
             command_text=command.text,
         )
     start = upcoming[0].start
-    minutes = max(0, int((start - now).total_seconds() // 60))
-    soon = f"in {minutes} min" if minutes < 120 else f"at {start.astimezone(conf.schedule.zone):%a %H:%M}"
+    minutes = minutes_until(start, now)
+    if minutes == 0:
+        soon = "starting now"
+    elif minutes < 120:
+        soon = f"in {minutes} min"
+    else:
+        soon = f"at {start.astimezone(conf.schedule.zone):%a %H:%M}"
     return conf.answer_list(user_id, f"*Next up* ({soon})", upcoming, command)
 
 
@@ -134,9 +151,11 @@ def tomorrow(conf: ConfService, user_id: str, command: Command) -> Reply:
 def day(conf: ConfService, user_id: str, command: Command) -> Reply:
     day = agenda.resolve_day(conf.schedule, command.argument, conf.venue_today())
     if day is None:
-        example = f"/conf day {conf.schedule.days[0]:%A}".lower() if conf.schedule.days else "/conf day tuesday"
+        first = conf.schedule.days[0] if conf.schedule.days else conf.venue_today()
+        examples = f"`/conf day {first:%A}`".lower() + f", `/conf day {first.day}`, `/conf day {first:%b} {first.day}`"
         return notice(
-            f"Which day? Give a weekday or a date. For example: `{example}` or `/conf day 2022-10-25`.",
+            f"Which day? Give a weekday, a day of the month or a date. For example: {examples} "
+            f"or `/conf day {first.isoformat()}`.",
             command_text=command.text,
             detail=f"Conference days: {conf.days_text()}.",
         )
@@ -223,18 +242,63 @@ def free(conf: ConfService, user_id: str, command: Command) -> Reply:
     )
 
 
+def source_name(source: str) -> str:
+    """Where the schedule came from, as people may see it: a URL's host and path (no
+    query, no user:password: they may hold a secret), or a file's name (never the
+    server's folders)."""
+    parts = urlsplit(source)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        host = parts.netloc.rpartition("@")[2]  # never a user:password
+        return f"{host}{parts.path}"
+    return PurePath(source).name or source
+
+
+def _venue_time(conf: ConfService, moment: datetime) -> str:
+    local = moment.astimezone(conf.schedule.zone)
+    return f"{local:%a} {local.day} {local:%b %H:%M %Z}"
+
+
+def _reminder_line(conf: ConfService, label: str, due: Due | None) -> str:
+    if due is None:
+        return f"*{label}:* none planned"
+    session = conf.schedule.get(due.session_id)
+    when = "now" if due.due_at <= conf.clock.now() else _venue_time(conf, due.due_at)
+    about = f" — {escape(session.title)} (`{escape(session.id)}`)" if session else ""
+    return f"*{label}:* {when}{about}"
+
+
+def _last_reload_line(conf: ConfService) -> str:
+    outcome = last_reload(conf.store)
+    if outcome is None:
+        return "*Last reload:* none yet (the schedule is as loaded at start)"
+    when = _venue_time(conf, outcome.at)
+    if outcome.ok:
+        return f"*Last reload:* {when}, ok — {escape(outcome.summary)}"
+    problems = "\n".join(outcome.problems[:3])
+    more = len(outcome.problems) - 3
+    listing = problems + (f"\n…and {more} more" if more > 0 else "")
+    return (
+        f"*Last reload:* {when}, *rejected* ({escape(outcome.reason)}): the last good schedule is in use. "
+        f"First errors:\n```{escape(listing)}```"
+    )
+
+
 @subcommand("status")
 def status(conf: ConfService, user_id: str, command: Command) -> Reply:
     loaded = conf.catalog.current
     days = loaded.schedule.days
     span = f"{days[0]:%a %d %b} – {days[-1]:%a %d %b %Y}" if days else "no days"
     zone = getattr(loaded.schedule.zone, "key", str(loaded.schedule.zone))
-    next_due = conf.ledger.next_due()
-    next_text = f"{next_due.astimezone(loaded.schedule.zone):%a %d %b %H:%M %Z}" if next_due else "none planned"
-    text = (
-        f"*Schedule:* {escape(loaded.schedule.title or loaded.source)}\n"
-        f"*From:* `{escape(loaded.source)}`, loaded {loaded.loaded_at:%Y-%m-%d %H:%M} UTC\n"
-        f"*Sessions:* {sessions_count(len(loaded.schedule))} on {len(days)} days ({span}, {escape(zone)})\n"
-        f"*Next reminder:* {next_text}"
-    )
-    return notice(text, command_text=command.text)
+    lines = [
+        f"*Schedule:* {escape(loaded.schedule.title or source_name(loaded.source))}",
+        f"*From:* `{escape(source_name(loaded.source))}`, loaded {_venue_time(conf, loaded.loaded_at)}",
+        f"*Sessions:* {sessions_count(len(loaded.schedule))} on {plural(len(days), 'day')} ({span}, {escape(zone)})",
+    ]
+    if conf.ledger.lead_minutes(user_id) is None:
+        lines.append("*Your reminders:* off (`/conf remind 10` turns them on)")
+    else:
+        lines.append(_reminder_line(conf, "Your next reminder", conf.ledger.next_reminder(user_id)))
+    if user_id in conf.admins:
+        lines.append(_reminder_line(conf, "Next reminder (anyone)", conf.ledger.next_reminder()))
+        lines.append(_last_reload_line(conf))
+    return notice("\n".join(lines), command_text=command.text)

@@ -3,52 +3,144 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.conf.parsing import Command
 from bot.conf.registry import subcommand
-from bot.views.blocks import Reply, escape, notice, sessions_count
+from bot.reminders.planning import reminder_outlook
+from bot.schedule.model import Session
+from bot.views.blocks import Reply, escape, notice, sessions_count, starts_in
+from bot.views.words import plural
 
 if TYPE_CHECKING:
     from bot.conf.service import ConfService
 
 
+def _ids(argument: str) -> list[str]:
+    """`1auyq 1aoie` or `1auyq, 1aoie`: each id once, in the order typed."""
+    first_spelling: dict[str, str] = {}
+    for word in re.split(r"[\s,;]+", argument):
+        if word:
+            first_spelling.setdefault(word.casefold(), word)
+    return list(first_spelling.values())
+
+
+def _at(moment: datetime, conf: ConfService) -> str:
+    """`08:00` today (venue time), `Tue 25 Oct 08:00` another day."""
+    zone = conf.schedule.zone
+    local = moment.astimezone(zone)
+    same_day = local.date() == conf.clock.now().astimezone(zone).date()
+    return f"{local:%H:%M}" if same_day else f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+def _reminder_note(conf: ConfService, session: Session, lead: int | None) -> str:
+    """What the subscriber will (not) get, truthfully."""
+    now = conf.clock.now()
+    outlook = reminder_outlook(session, lead, now)
+    if outlook == "over":
+        return f"It is over (it ended {_at(session.end, conf)}) — no reminder."
+    if outlook == "started":
+        return f"It already started at {_at(session.start, conf)} — no reminder."
+    if outlook == "off":
+        return "Your reminders are off, so no DM (`/conf remind 10` turns them on)."
+    if outlook == "now":
+        return f"It starts {starts_in(session.start, now)}: I'll DM you a reminder right away."
+    return f"I'll DM you {plural(lead, 'minute')} before it starts."
+
+
+def _named(session: Session) -> str:
+    return f"*{escape(session.title)}* (`{escape(session.id)}`)"
+
+
+def _unknown_line(unknown: list[str]) -> str:
+    listed = ", ".join(f"`{escape(i)}`" for i in unknown)
+    return f"No session has the id {listed}." if len(unknown) == 1 else f"No session has these ids: {listed}."
+
+
 @subcommand("sub", "subscribe")
 def sub(conf: ConfService, user_id: str, command: Command) -> Reply:
-    if not command.argument:
-        return conf.needs(command, "a session id", "/conf sub 1Auye")
-    session = conf.schedule.get(command.argument.split()[0])
-    if session is None:
-        return conf.unknown_id(command.argument.split()[0], command)
-    added = conf.store.subscribe(user_id, session.id)
-    conf.ledger.plan(user_id, [session])
-    mine = [conf.schedule.get(i) for i in conf.store.subscriptions(user_id)]
-    clashes = conf.schedule.overlapping(session, [s for s in mine if s is not None])
-    text = (
-        f"Subscribed to *{escape(session.title)}* (`{escape(session.id)}`). I'll DM you before it starts."
-        if added
-        else f"You were already subscribed to *{escape(session.title)}* (`{escape(session.id)}`)."
-    )
-    detail = ""
+    wanted = _ids(command.argument)
+    if not wanted:
+        return conf.needs(command, "a session id (or several)", "/conf sub 1Auye 1AOie")
+    found = {i: conf.schedule.get(i) for i in wanted}
+    unknown = [i for i, s in found.items() if s is None]
+    sessions = list({s.id: s for s in found.values() if s is not None}.values())
+    if not sessions:
+        return (
+            conf.unknown_id(unknown[0], command)
+            if len(unknown) == 1
+            else notice(_unknown_line(unknown), command_text=command.text, detail=ID_HINT)
+        )
+    added = [s for s in sessions if conf.store.subscribe(user_id, s.id)]
+    conf.ledger.plan(user_id, added)
+    lead = conf.ledger.lead_minutes(user_id)
+    mine = [s for i in conf.store.subscriptions(user_id) if (s := conf.schedule.get(i)) is not None]
+    if len(sessions) == 1 and not unknown:
+        return _subscribed_one(conf, sessions[0], bool(added), lead, mine, command)
+    lines = [f"*Subscribed to {plural(len(added), 'session')}:*" if added else "*Nothing new to subscribe to.*"]
+    for session in sessions:
+        said = _reminder_note(conf, session, lead) if session in added else "You were already subscribed."
+        lines.append(f"• {_named(session)}: {said}")
+    if unknown:
+        lines.append(_unknown_line(unknown))
+    clashes = [
+        f":warning: {_named(new)} overlaps " + ", ".join(_named(o) for o in conf.schedule.overlapping(new, mine))
+        for new in added
+        if conf.schedule.overlapping(new, mine)
+    ]
+    detail = "\n".join(clashes) or "See your agenda with `/conf mine`."
+    return notice("\n".join(lines), command_text=command.text, detail=detail)
+
+
+ID_HINT = "Ids are shown beside every session, e.g. `/conf sub 1Auye`."
+
+
+def _subscribed_one(
+    conf: ConfService, session: Session, added: bool, lead: int | None, mine: list[Session], command: Command
+) -> Reply:
+    if added:
+        text = f"Subscribed to {_named(session)}. {_reminder_note(conf, session, lead)}"
+    else:
+        text = f"You were already subscribed to {_named(session)}."
+    clashes = conf.schedule.overlapping(session, mine)
+    detail = "See your agenda with `/conf mine`."
     if clashes:
-        names = ", ".join(f"*{escape(s.title)}* (`{escape(s.id)}`)" for s in clashes)
-        detail = f":warning: It overlaps {names}, which you also subscribed to."
-    return notice(text, command_text=command.text, detail=detail or "See your agenda with `/conf mine`.")
+        detail = f":warning: It overlaps {', '.join(_named(s) for s in clashes)}, which you also subscribed to."
+    return notice(text, command_text=command.text, detail=detail)
 
 
 @subcommand("unsub", "unsubscribe")
 def unsub(conf: ConfService, user_id: str, command: Command) -> Reply:
-    if not command.argument:
-        return conf.needs(command, "a session id", "/conf unsub 1Auye")
-    session_id = command.argument.split()[0]
-    session = conf.schedule.get(session_id)
-    removed = conf.store.unsubscribe(user_id, session.id if session else session_id)
-    conf.ledger.cancel_planned(user_id=user_id, session_id=session.id if session else session_id)
-    if session is None and not removed:
-        return conf.unknown_id(session_id, command)
-    title = escape(session.title) if session else escape(session_id)
-    text = f"Unsubscribed from *{title}*." if removed else f"You were not subscribed to *{title}*."
-    return notice(text, command_text=command.text)
+    wanted = _ids(command.argument)
+    if not wanted:
+        return conf.needs(command, "a session id (or several)", "/conf unsub 1Auye 1AOie")
+    removed, not_subscribed, unknown = [], [], []
+    for given in wanted:
+        session = conf.schedule.get(given)
+        session_id = session.id if session else given  # a session gone from the schedule can still be left
+        was_subscribed = conf.store.unsubscribe(user_id, session_id)
+        conf.ledger.cancel_planned(user_id=user_id, session_id=session_id)
+        name = escape(session.title) if session else escape(given)
+        if was_subscribed:
+            removed.append(name)
+        elif session is None:
+            unknown.append(given)
+        else:
+            not_subscribed.append(name)
+    if len(wanted) == 1:
+        if unknown:
+            return conf.unknown_id(unknown[0], command)
+        text = f"Unsubscribed from *{removed[0]}*." if removed else f"You were not subscribed to *{not_subscribed[0]}*."
+        return notice(text, command_text=command.text)
+    lines = []
+    if removed:
+        lines.append(f"Unsubscribed from {plural(len(removed), 'session')}: " + ", ".join(f"*{n}*" for n in removed))
+    if not_subscribed:
+        lines.append("You were not subscribed to " + ", ".join(f"*{n}*" for n in not_subscribed) + ".")
+    if unknown:
+        lines.append(_unknown_line(unknown))
+    return notice("\n".join(lines), command_text=command.text)
 
 
 @subcommand("mine", "agenda")
@@ -66,12 +158,16 @@ def mine(conf: ConfService, user_id: str, command: Command) -> Reply:
     return conf.answer_list(user_id, f"*Your agenda* — {sessions_count(len(sessions))}", sessions, command, note=note)
 
 
+MAX_LEAD = 24 * 60  # a day ahead is the most a reminder is useful
+
+
 @subcommand("remind")
 def remind(conf: ConfService, user_id: str, command: Command) -> Reply:
     value = command.argument.strip().casefold()
+    usage = f"Give minutes from 1 to {MAX_LEAD}, or `off`."
     if not value:
         minutes = conf.ledger.lead_minutes(user_id)
-        now = "off" if minutes is None else f"{minutes} minutes before each session"
+        now = "off" if minutes is None else f"{plural(minutes, 'minute')} before each session"
         return notice(
             f"Your reminders: *{now}*.",
             command_text=command.text,
@@ -79,11 +175,11 @@ def remind(conf: ConfService, user_id: str, command: Command) -> Reply:
         )
     if value in ("off", "none", "0ff", "stop", "no"):
         minutes = None
-    elif re.fullmatch(r"[0-9]{1,4}", value) and int(value) <= 24 * 60:
+    elif re.fullmatch(r"[0-9]{1,4}", value) and 1 <= int(value) <= MAX_LEAD:
         minutes = int(value)
     else:
         return notice(
-            f"`{escape(command.argument)}` is not a lead time. Give minutes from 0 to 1440, or `off`.",
+            f"`{escape(command.argument)}` is not a lead time. {usage}",
             command_text=command.text,
             detail="For example: `/conf remind 15`.",
         )
@@ -91,7 +187,9 @@ def remind(conf: ConfService, user_id: str, command: Command) -> Reply:
     conf.ledger.replan_user(user_id, conf.schedule)
     if minutes is None:
         return notice("Reminders *off*. Turn them back on with `/conf remind 10`.", command_text=command.text)
-    return notice(f"I'll DM you *{minutes} minutes* before each session you subscribed to.", command_text=command.text)
+    return notice(
+        f"I'll DM you *{plural(minutes, 'minute')}* before each session you subscribed to.", command_text=command.text
+    )
 
 
 @subcommand("ics", "calendar")
