@@ -22,4 +22,6 @@ class HomeTabsTable:
         return self.store.db.execute("SELECT 1 FROM home_tabs WHERE user_id = ?", [user_id]).fetchone() is not None
 
     def users(self) -> list[str]:
-        return [row[0] for row in self.store.db.execute("SELECT user_id FROM home_tabs ORDER BY user_id").fetchall()]
+        """Most recently opened first: after a reload, those tabs are refreshed first."""
+        rows = self.store.db.execute("SELECT user_id FROM home_tabs ORDER BY opened_at DESC, user_id").fetchall()
+        return [row[0] for row in rows]
