@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.bootstrap import Bot, build_bot
 from bot.clock import ManualClock
 from bot.config import Config
-from bot.console.signing import signature_headers, slash_command_body
+from bot.console.signing import event_callback_body, json_headers, signature_headers, slash_command_body
 from bot.console.standin import SlackStandIn
 from bot.server import HttpServing, create_http_server
 from tests.conftest import SEED
@@ -173,18 +173,8 @@ def claim_as_a_dying_process(bot, clock, posted_to: str) -> list:
 
 def signed_event(bot: RunningBot, event: dict) -> Reply:
     """An Events API callback, signed as Slack signs it."""
-    body = json.dumps(
-        {
-            "token": "unused",
-            "team_id": "T0CONF",
-            "api_app_id": "A0CONFBOT",
-            "type": "event_callback",
-            "event_id": f"Ev{abs(hash(json.dumps(event, sort_keys=True))) % 10**9}",
-            "event_time": 1666620000,
-            "event": event,
-        }
-    )
-    return bot.post(body, {**signature_headers(SECRET, body), "Content-Type": "application/json"})
+    body = event_callback_body(event)
+    return bot.post(body, json_headers(SECRET, body))
 
 
 def home_opened(bot: RunningBot, user: str = "U1") -> Reply:

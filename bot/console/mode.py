@@ -1,7 +1,8 @@
 """Console mode: the whole bot with no Slack account.
 
 Reads lines such as `/conf now` from standard input, sends each through the real Bolt
-app as a signed slash command, and prints the reply as text. The Web API is the local
+app as a signed slash command, and prints the reply as text; `/home` opens the Home tab
+(a signed `app_home_opened` event) and prints the view the bot publishes. The Web API is the local
 stand-in; anything the bot posts there (response_url replies, DMs) is printed too.
 """
 
@@ -24,7 +25,7 @@ from bot.bootstrap import Bot, build_bot
 from bot.clock import ScaledClock
 from bot.config import Config
 from bot.console.options import at_venue
-from bot.console.signing import signature_headers, slash_command_body
+from bot.console.signing import event_callback_body, json_headers, signature_headers, slash_command_body
 from bot.console.standin import Call, SlackStandIn
 from bot.schedule import load_schedule
 from bot.views.plaintext import blocks_to_text
@@ -47,6 +48,7 @@ class Console:
         self._asked: dict[str, str] = {}  # response_url name -> the command it answers
         self._answered: dict[str, threading.Event] = {}
         self._awaited: str | None = None  # the name whose answer goes right under its command
+        self._home_asked, self._home_shown = threading.Event(), threading.Event()
         standin.listeners.append(self._posted)
 
     def _posted(self, call: Call) -> None:
@@ -57,10 +59,37 @@ class Console:
                 self._print(label, call.params.get("blocks") or [], call.params.get("text", ""))
             if name in self._answered:
                 self._answered[name].set()
+        elif call.method == "views.publish":
+            self._home_published(call)
         elif call.method == "chat.postMessage":
             channel = call.params.get("channel", "")
             with self._printing:
                 self._print(f"(message to {channel})", call.params.get("blocks") or [], call.params.get("text", ""))
+
+    def _home_published(self, call: Call) -> None:
+        """The Home tab in full when `/home` asked for it; else one line saying it changed."""
+        view = call.params.get("view") or {}
+        view = json.loads(view) if isinstance(view, str) else view
+        with self._printing:
+            if self._home_asked.is_set():
+                print(f"(your Home tab: {call.method})\n{blocks_to_text(view.get('blocks') or [])}\n", file=self.out)
+            else:
+                print("(your Home tab was updated: /home shows it)\n", file=self.out, flush=True)
+        self._home_shown.set()
+
+    def home(self) -> None:
+        """`/home`: open the Home tab, as Slack's `app_home_opened` event does, and print it."""
+        now = self.bot.clock.now().astimezone(self.bot.catalog.current.schedule.zone)
+        with self._printing:
+            print(f"[{now:%a %Y-%m-%d %H:%M}] /home", file=self.out, flush=True)
+        self._home_shown.clear()
+        self._home_asked.set()
+        body = event_callback_body({"type": "app_home_opened", "user": CONSOLE_USER, "tab": "home"})
+        self.bot.app.dispatch(BoltRequest(body=body, headers=json_headers(CONSOLE_SECRET, body)))
+        if not self._home_shown.wait(LATE_ANSWER_SECONDS):
+            with self._printing:
+                print("(the Home tab did not come: see the log)\n", file=self.out, flush=True)
+        self._home_asked.clear()
 
     def _print(self, label: str | None, blocks, text: str) -> None:
         """One message; the caller holds the printing lock."""
@@ -71,6 +100,9 @@ class Console:
 
     def command(self, line: str) -> int:
         text = line.strip()
+        if text in ("/home", "home"):
+            self.home()
+            return 200
         if text.startswith("/conf"):
             text = text[len("/conf") :].strip()
         self._count += 1

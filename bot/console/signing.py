@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import time
+import uuid
 from urllib.parse import urlencode
 
 
@@ -38,3 +40,22 @@ def slash_command_body(text: str, user_id: str, response_url: str, command: str 
             "trigger_id": "1.2.3",
         }
     )
+
+
+def event_callback_body(event: dict) -> str:
+    """An Events API callback carrying `event`, as Slack posts it (JSON)."""
+    return json.dumps(
+        {
+            "token": "unused-verification-token",
+            "team_id": "T0CONF",
+            "api_app_id": "A0CONFBOT",
+            "type": "event_callback",
+            "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+    )
+
+
+def json_headers(secret: str, body: str) -> dict[str, str]:
+    return {**signature_headers(secret, body), "Content-Type": "application/json"}
