@@ -173,32 +173,3 @@ def free_slots(day_sessions: list[Session], mine: list[Session], now: datetime) 
         if starting:
             result.append(FreeSlot(start, end, starting))
     return result
-
-
-FOLLOW_KINDS = ("track", "speaker", "text")
-
-
-def parse_follow(argument: str) -> tuple[str, str] | None:
-    """`track Security`, `speaker liz rice` or any words: (kind, value); None if empty."""
-    first, _, rest = argument.strip().partition(" ")
-    if first.casefold() in ("track", "speaker") and rest.strip():
-        return first.casefold(), " ".join(rest.split())
-    text = " ".join(argument.split())
-    return ("text", text) if text else None
-
-
-def followed_sessions(schedule: Schedule, kind: str, value: str) -> list[Session]:
-    """Sessions a follow covers: a track (as /conf track finds it), a speaker (as /conf
-    speaker does), or words found in a title, a speaker's name or a track."""
-    if kind == "track":
-        return schedule.in_track(value)
-    if kind == "speaker":
-        return schedule.by_speaker(value)
-    wanted = value.casefold()
-    return [
-        s
-        for s in schedule
-        if wanted in s.title.casefold()
-        or wanted in (s.track or "").casefold()
-        or any(wanted in p.name.casefold() for p in s.speakers)
-    ]
