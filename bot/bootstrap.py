@@ -193,7 +193,7 @@ def build_bot(
     # Look-ups made while answering someone: no retries, a short timeout (Slack's 3 s).
     lookups = WebClient(token=client.token, base_url=client.base_url, timeout=2, retry_handlers=[])
     zones = UserZones(lookups, clock.now, store, budgets)
-    ledger = Ledger(store, config.reminder_minutes)
+    ledger = Ledger(store, config.reminder_minutes, clock=clock.now)
     direct = DirectMessages(client, budgets, known=ledger.dm_channel)
     lease = timedelta(seconds=config.reminder_lease_seconds)
     lookahead = timedelta(seconds=config.reminder_lookahead_seconds)

@@ -39,7 +39,7 @@ class ConfService:
     store: Store
     clock: Clock
     ledger: Ledger
-    reload: Callable[[str], str]  # reloads the schedule, returns what happened
+    reload: Callable[[str, str | None], str]  # (reason, admin who asked) -> what happened
     digests: DigestPoster
     follows: Follows
     upnext: UpNext

@@ -32,6 +32,7 @@ from bot.views.plaintext import blocks_to_text
 
 CONSOLE_USER = "UCONSOLE"
 CONSOLE_SECRET = "console-signing-secret"
+CONSOLE_CHANNELS = {"general": "C0GENERAL", "conference": "C0CONF"}  # what `#name` finds here
 # How long a command answered through response_url (reload, digest) may take before the
 # console reads on; its answer still prints when it comes, labelled.
 LATE_ANSWER_SECONDS = 5.0
@@ -154,7 +155,8 @@ def run_console(
     schedule = loaded[0]
     start = at_venue(at, schedule.zone) or datetime.now(schedule.zone)
     clock = ScaledClock(start, speed)
-    with SlackStandIn(user_zones={CONSOLE_USER: user_tz} if user_tz else None) as standin:
+    zones = {CONSOLE_USER: user_tz} if user_tz else None
+    with SlackStandIn(user_zones=zones, channels=CONSOLE_CHANNELS) as standin:
         database = config.database_path
         temporary = None
         if temporary_database:

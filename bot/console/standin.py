@@ -85,6 +85,7 @@ class SlackStandIn:
         tiers: bool = False,
         latency: float = 0.0,
         speed: float = 1.0,
+        channels: dict[str, str] | None = None,
     ):
         if speed <= 0:
             raise ValueError("speed must be positive")
@@ -96,6 +97,7 @@ class SlackStandIn:
         self._buckets: dict[tuple[str, str], Bucket] = {}
         self.user_zones = dict(user_zones or {})
         self.default_zone = default_zone
+        self.channels = dict(channels or {})  # conversations.list: channel name -> ID
         self.listeners: list[Callable[[Call], None]] = []
         self.delays: dict[str, float] = {}  # seconds to wait before answering, per method
         self.per_channel_interval: float = 0.0  # > 0: a second post to a channel within it gets 429
@@ -236,6 +238,9 @@ class SlackStandIn:
                 and c.params.get("channel") in (channel, channel[1:] if channel.startswith("D") else None)
             ]
             return 200, {"ok": True, "messages": list(reversed(messages)), "has_more": False}, {}
+        if method == "conversations.list":
+            listed = [{"id": cid, "name": name, "is_channel": True} for name, cid in self.channels.items()]
+            return 200, {"ok": True, "channels": listed, "response_metadata": {"next_cursor": ""}}, {}
         return 200, {"ok": True}, {}
 
     def _publish(self, params: dict, call: Call | None) -> tuple[int, dict, dict]:

@@ -49,12 +49,10 @@ def _due(row) -> Due:
 
 
 class Ledger:
-    def __init__(self, store: Store, default_minutes: int, clock: Callable[[], datetime] | None = None):
+    def __init__(self, store: Store, default_minutes: int, clock: Callable[[], datetime]):
         self.store = store
         self.default_minutes = default_minutes
-        # What has started already is planned no reminder. The store runs on the bot's
-        # clock (bootstrap gives it one), so by default the ledger reads the same.
-        self.now = clock or store._now
+        self.now = clock  # what has started already is planned no reminder
 
     @property
     def db(self):

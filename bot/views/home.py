@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from bot.schedule.model import Session
-from bot.views.blocks import escape, link, session_section, when
+from bot.views.blocks import escape, link, minutes_until, session_section, starts_in, when
 from bot.views.limits import fit_blocks
 from bot.views.words import plural
 
@@ -43,21 +43,13 @@ class HomeContent:
     mine_total: int = 0
 
 
-def minutes_until(moment: datetime, now: datetime) -> int:
-    """Whole minutes still to wait, rounded up: 9 min 10 s is "in 10 minutes"."""
-    seconds = (moment - now).total_seconds()
-    return max(0, -int(-seconds // 60))
-
-
 def countdown(session: Session, now: datetime, venue: tzinfo) -> str:
     """`starts in 25 minutes` / `starts now` / `running now, until 11:10` / `starts Tue 09:00`."""
     if session.start <= now:
         return f"running now, until {session.end.astimezone(venue):%H:%M}"
     minutes = minutes_until(session.start, now)
-    if minutes == 0:
-        return "starts now"
     if minutes < 60:
-        return f"starts in {plural(minutes, 'minute')}"
+        return f"starts {starts_in(session.start, now)}"
     hours, rest = divmod(minutes, 60)
     if hours < 24:
         return f"starts in {plural(hours, 'hour')}" + (f" {plural(rest, 'minute')}" if rest else "")

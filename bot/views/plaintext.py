@@ -6,16 +6,29 @@ import re
 
 _LINK = re.compile(r"<([^|>]+)\|([^>]+)>")
 _BARE_LINK = re.compile(r"<(https?://[^>]+)>")
+_CHANNEL = re.compile(r"<#([A-Z0-9]+)>")  # a channel mention without its name
 
 
 def mrkdwn_to_text(text: str) -> str:
     text = _LINK.sub(r"\2", text)
     text = _BARE_LINK.sub(r"\1", text)
+    text = _CHANNEL.sub(r"#\1", text)
     text = text.replace("*", "").replace("`", "")
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def _select_text(select: dict) -> str:
+    """`[Off | 5 minutes before | *10 minutes before* …]`: the chosen option starred."""
+    chosen = (select.get("initial_option") or {}).get("value")
+    labels = [
+        f"*{o['text']['text']}*" if o.get("value") == chosen else o["text"]["text"] for o in select.get("options", [])
+    ]
+    return "[" + " | ".join(labels) + "]"
+
+
 def _element_text(element: dict) -> str:
+    if element.get("type") == "static_select":
+        return _select_text(element)
     if element.get("type") == "button":
         label = element.get("text", {}).get("text", "")
         return f"[{label} {element.get('value', '')}]".replace("  ", " ")

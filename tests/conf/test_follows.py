@@ -191,7 +191,9 @@ def follows(tmp_path):
     catalog = CurrentSchedule(schedule, "seed", now)
     store = Store(tmp_path / "follows.db", clock=lambda: now)
     told: list[tuple[str, list[str]]] = []
-    follows = Follows(catalog, store, Ledger(store, 10), told=lambda user, sessions: told.append((user, sessions)))
+    follows = Follows(
+        catalog, store, Ledger(store, 10, clock=lambda: now), told=lambda user, sessions: told.append((user, sessions))
+    )
     yield follows, told
     store.close()
 

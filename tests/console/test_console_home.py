@@ -27,6 +27,12 @@ def test_home_prints_the_tab_after_its_echo(tmp_path):
     )
     assert "[Unsubscribe 1Auyq]" in tab
     assert "Reminders: a DM before each session" in tab
+    assert "[Off | 5 minutes before | *10 minutes before* | 15 minutes before | 30 minutes before]" in tab
+
+
+def test_a_typed_channel_name_is_found_and_shown_as_a_channel(tmp_path):
+    out = console(tmp_path, "/conf digest #general 08:00")
+    assert "The daily digest goes to #C0GENERAL at 08:00" in out
 
 
 def test_home_before_any_subscription_says_how_to_start(tmp_path):

@@ -50,7 +50,7 @@ def seed_subscriptions(tmp_path, users: int = USERS, talks: int = 3):
     due = soon_schedule(schedule_path, talks)
     schedule, _ = load_schedule(schedule_path)
     store = Store(tmp_path / "shared.db")
-    ledger = Ledger(store, LEAD_MINUTES)
+    ledger = Ledger(store, LEAD_MINUTES, clock=lambda: datetime.now(UTC))
     for n in range(users):
         user = f"U{n:04d}"
         for session in schedule:
