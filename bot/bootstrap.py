@@ -80,6 +80,7 @@ class Bot:
             fetch_schedule(self.config.schedule_url, self.config.schedule_path.parent, fetch_limits(self.config))
         except FetchError as problem:
             log.warning("%s; keeping the schedule I have", problem)
+            self.reloader.fetch_failed(str(problem))
             return None
         return self.reloader.check_file()
 

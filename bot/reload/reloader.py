@@ -153,6 +153,10 @@ class Reloader:
             f"```{escape(listing)}```"
         )
 
+    def fetch_failed(self, problem: str) -> None:
+        """SCHEDULE_URL could not be fetched: the schedule in use stays; admins see why in status."""
+        self._record(ReloadOutcome(self.clock.now(), False, "SCHEDULE_URL refresh", problems=(problem,)))
+
     def _record(self, outcome: ReloadOutcome) -> None:
         self.store.set_setting(LAST_RELOAD, outcome.to_json())
 

@@ -53,6 +53,8 @@ def test_unreachable_url_keeps_the_schedule_and_the_last_copy_serves_a_restart(t
     (folder / "kubecon.md").unlink()  # the site now answers 404
     assert bot.refresh_from_url() is None
     assert len(bot.catalog.current.schedule) == 13
+    admin_status = all_text(bot.service.handle("UADMIN", "status").as_ephemeral())
+    assert "SCHEDULE_URL refresh" in admin_status and "404" in admin_status  # the admins see why
     restarted, _ = make_bot(tmp_path, standin, schedule_url=url)
     assert len(restarted.catalog.current.schedule) == 13
 
@@ -68,6 +70,8 @@ def test_a_page_that_is_no_schedule_never_replaces_the_good_copy(tmp_path, site,
     (folder / "kubecon.md").write_text("<html>Down for maintenance</html>", encoding="utf-8")
     assert bot.refresh_from_url() is None
     assert len(bot.catalog.current.schedule) == 13
+    admin_status = all_text(bot.service.handle("UADMIN", "status").as_ephemeral())
+    assert "SCHEDULE_URL refresh" in admin_status and "no session with a date and time" in admin_status
     restarted, _ = make_bot(tmp_path, standin, schedule_url=url)  # the copy on disk is still the good one
     assert len(restarted.catalog.current.schedule) == 13
 
