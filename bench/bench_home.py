@@ -47,7 +47,7 @@ def main() -> None:
             times = []
             for _ in range(50):
                 started = time.perf_counter()
-                view = bot.home.view(user)
+                view, _ = bot.home.render(user)
                 times.append(time.perf_counter() - started)
             print(
                 f"view for {count:>3} subscriptions: median {statistics.median(times) * 1000:.2f} ms, "

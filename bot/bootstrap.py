@@ -215,18 +215,16 @@ def build_bot(
     follows = Follows(catalog, store, ledger, told=tell_followed)
     upnext = UpNext(catalog, AnnouncementsTable(store), ledger, clock)
     upnext.refresh()
-    page = HomePage(catalog, store, ledger, clock, zones.known, config.public_url)
-    home = HomeTabs(client, page.view, HomeTabsTable(store), budgets, clock.now)
+    page = HomePage(catalog, store, ledger, clock, zones, config.public_url)
+    home = HomeTabs(client, page.render, HomeTabsTable(store), budgets, clock.now)
 
     def after_reload(user_id: str | None, among: list) -> int:  # new and moved sessions: posts, followers
         upnext.replan(among)
-        added = follows.after_reload(among)
-        home.changed_everyone()  # times, rooms, titles or follows' sessions may have changed
-        return added
+        return follows.after_reload(among)
 
     reloader = Reloader(
         config.schedule_path, config.conference_tz, catalog, ledger, store, direct, clock, zones.known,
-        admin_notices, source=source, after_reload=after_reload,
+        admin_notices, source=source, after_reload=after_reload, content_changed=home.changed_everyone,
     )  # fmt: skip
     digests = DigestPoster(
         store, catalog, client, direct, clock, dispatcher.worker, config.digest_channel, config.digest_time,

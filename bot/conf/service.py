@@ -84,6 +84,14 @@ class ConfService:
         command = Command(name, session_id, f"{name} {session_id}")
         return self._run(REGISTRY[name], user_id, command)
 
+    def stop_following(self, user_id: str, kind: str, value: str) -> bool:
+        """The Home tab's "Stop following": the stored follow itself, never re-read from
+        words (a follow of the words "track x" is not a track)."""
+        with storage_errors():
+            stopped = self.store.unfollow(user_id, kind, value)
+        self.home_changed(user_id)
+        return stopped
+
     @property
     def schedule(self) -> Schedule:
         return self.catalog.current.schedule

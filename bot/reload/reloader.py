@@ -101,6 +101,8 @@ class Reloader:
     source: str = ""  # what `/conf status` names: the file, or the SCHEDULE_URL it came from
     # Standing subscriptions pick up sessions that appeared or moved: (user, among) -> added.
     after_reload: Callable[..., int] = lambda user_id=None, among=None: 0
+    # Anything people see may differ (titles, rooms, times): e.g. their Home tabs are out of date.
+    content_changed: Callable[[], None] = lambda: None
     _state: tuple[float, int] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -127,6 +129,8 @@ class Reloader:
             changes = schedule_changes(previous.schedule, schedule)
             notified = self._apply(changes)
             followed = self.after_reload(None, changes.added + [after for _, after in changes.moved] + changes.remapped)
+            if previous.schedule.sessions != schedule.sessions or previous.schedule.title != schedule.title:
+                self.content_changed()
             log.info("schedule reloaded (%s): %d sessions, %s", reason, len(schedule), changes.summary())
             log.debug("schedule changes: %s", changes.details())
             summary = (

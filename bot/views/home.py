@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.schedule.model import Session
 from bot.views.blocks import escape, link, minutes_until, session_section, starts_in, when
@@ -21,6 +21,8 @@ OTHERS_SHOWN = 6  # running now, and starting next, each
 FOLLOWS_SHOWN = 15
 LEAD_CHOICES = (5, 10, 15, 30)  # minutes; "off" besides
 LEAD_TIME, UNFOLLOW = "home_lead_time", "home_unfollow"
+COUNTDOWN_HOUR = timedelta(hours=1)  # within it, the countdown is kept fresh …
+COUNTDOWN_STEP = timedelta(minutes=5)  # … to five minutes
 
 
 @dataclass(frozen=True)
@@ -33,27 +35,44 @@ class HomeContent:
     viewer: tzinfo | None
     days: Sequence[date]
     subscribed: frozenset[str]
-    next_mine: Session | None  # the person's next (or current) subscribed session
+    now_mine: Sequence[Session]  # the person's subscribed sessions running now
+    next_mine: Session | None  # the person's next subscribed session not started yet
     today_mine: Sequence[Session]
-    running: Sequence[Session]  # running now, not subscribed
-    upcoming: Sequence[Session]  # starting next, not subscribed
+    running: Sequence[Session]  # everything running now
+    upcoming: Sequence[Session]  # everything starting next, today
     lead_minutes: int | None  # None: reminders off
     follows: Sequence[tuple[str, str]] = ()  # (kind, value)
     feed_url: str | None = None
     mine_total: int = 0
 
+    def fresh_until(self) -> datetime:
+        """When what the tab says stops being true: a session it shows starts or ends,
+        the day turns, or (within the hour before the next session) its countdown is
+        five minutes old."""
+        moments = [s.start for s in self.upcoming] + [s.end for s in (*self.running, *self.now_mine)]
+        if self.next_mine is not None:
+            moments.append(self.next_mine.start)
+            if self.next_mine.start - self.now <= COUNTDOWN_HOUR:
+                moments.append(self.now + COUNTDOWN_STEP)
+        local = self.now.astimezone(self.venue)
+        moments.append(datetime.combine(local.date() + timedelta(days=1), time(), local.tzinfo))
+        return min(m for m in moments if m > self.now)
+
 
 def countdown(session: Session, now: datetime, venue: tzinfo) -> str:
-    """`starts in 25 minutes` / `starts now` / `running now, until 11:10` / `starts Tue 09:00`."""
-    if session.start <= now:
-        return f"running now, until {session.end.astimezone(venue):%H:%M}"
-    minutes = minutes_until(session.start, now)
-    if minutes < 60:
-        return f"starts {starts_in(session.start, now)}"
-    hours, rest = divmod(minutes, 60)
-    if hours < 24:
-        return f"starts in {plural(hours, 'hour')}" + (f" {plural(rest, 'minute')}" if rest else "")
+    """`starts in 25 minutes (10:40)`, `starts now`, `starts in 2 hours 5 minutes (12:35)`,
+    `starts Tue 25 Oct at 09:00`: the clock time too, so the line stays true as it ages."""
     start = session.start.astimezone(venue)
+    minutes = minutes_until(session.start, now)
+    if minutes == 0:
+        return "starts now"
+    if minutes < 60:
+        return f"starts {starts_in(session.start, now)} ({start:%H:%M})"
+    hours, rest = divmod(minutes, 60)
+    if hours < 24 and start.date() == now.astimezone(venue).date():
+        return (
+            f"starts in {plural(hours, 'hour')}" + (f" {plural(rest, 'minute')}" if rest else "") + f" ({start:%H:%M})"
+        )
     return f"starts {start:%a} {start.day} {start:%b} at {start:%H:%M}"
 
 
@@ -90,22 +109,31 @@ def _sessions(sessions: Sequence[Session], content: HomeContent, shown: int, kin
     return blocks
 
 
-def _next_block(content: HomeContent) -> list[dict]:
-    session = content.next_mine
-    if session is None:
-        if content.mine_total:
-            return [_section("*Your next session:* none left — all your sessions are over.")]
-        return [
-            _section("*Your next session:* you have not subscribed to any session yet."),
-            _context("Find one with `/conf search …` or `/conf today` and press *Subscribe*."),
-        ]
-    soon = countdown(session, content.now, content.venue)
-    line = f"*Your next session:* {link(session.url, session.title)} — *{soon}*"
+def _facts(session: Session, content: HomeContent) -> dict:
     details = [when(session, content.venue, content.viewer)]
     if session.location:
         details.append(escape(session.location))
     details.append(f"`{escape(session.id)}`")
-    return [_section(line), _context(" · ".join(details))]
+    return _context(" · ".join(details))
+
+
+def _next_block(content: HomeContent) -> list[dict]:
+    blocks = []
+    for session in content.now_mine[:3]:
+        until = session.end.astimezone(content.venue)
+        blocks.append(_section(f"*Now:* {link(session.url, session.title)} — *running until {until:%H:%M}*"))
+        blocks.append(_facts(session, content))
+    session = content.next_mine
+    if session is not None:
+        soon = countdown(session, content.now, content.venue)
+        blocks.append(_section(f"*Your next session:* {link(session.url, session.title)} — *{soon}*"))
+        blocks.append(_facts(session, content))
+    elif content.mine_total and not content.now_mine:
+        blocks.append(_section("*Your next session:* none left — all your sessions are over."))
+    elif not content.mine_total:
+        blocks.append(_section("*Your next session:* you have not subscribed to any session yet."))
+        blocks.append(_context("Find one with `/conf search …` or `/conf today` and press *Subscribe*."))
+    return blocks
 
 
 def _today(content: HomeContent) -> list[dict]:
@@ -133,9 +161,8 @@ def _lead_option(minutes: int | None) -> dict:
 
 
 def _reminders(content: HomeContent) -> list[dict]:
-    choices = [None, *LEAD_CHOICES]
-    if content.lead_minutes not in choices:  # set with `/conf remind 20`: keep it selectable
-        choices.append(content.lead_minutes)
+    minutes = sorted({*LEAD_CHOICES, content.lead_minutes} - {None})  # `/conf remind 20` stays selectable
+    choices = [None, *minutes]
     select = {
         "type": "static_select",
         "action_id": LEAD_TIME,

@@ -1,9 +1,11 @@
 """Publishing people's Home tabs (views.publish), kept fresh at a bounded rate.
 
 A tab is published at once when its person opens it or acts in it (they are looking);
-after a change made elsewhere (a command, a schedule reload) it is marked stale and the
-`home-tabs` job publishes stale tabs within the views.publish budget. Only people who
-opened the tab are ever published to.
+if the budget is spent just then, it goes first in line. After a change made elsewhere (a
+command, a schedule reload) the tab is marked stale, and when what it says stops being
+true (a session it shows starts or ends, its countdown ages) it has expired: the
+`home-tabs` job publishes those, in that order, within the views.publish budget. Only
+people who opened the tab are ever published to.
 """
 
 from __future__ import annotations
@@ -21,20 +23,25 @@ from bot.webapi.budget import Budgets
 
 log = logging.getLogger(__name__)
 METHOD = "views.publish"
+LOCK_STRIPES = 64  # one person's builds and sends never interleave; memory stays bounded
 
 
 class HomeTabs:
     def __init__(
         self,
         client: WebClient,
-        view: Callable[[str], dict],
+        render: Callable[[str], tuple[dict, datetime]],
         table: HomeTabsTable,
         budgets: Budgets,
         now: Callable[[], datetime],
     ):
-        self.client, self.view, self.table, self.budgets, self.now = client, view, table, budgets, now
-        self._stale: dict[str, None] = {}  # an ordered set: first marked, first published
+        self.client, self.render, self.table, self.budgets, self.now = client, render, table, budgets, now
+        # Ordered sets (dicts): first marked, first published.
+        self._waiting: dict[str, None] = {}  # opened or clicked while the budget was spent
+        self._stale: dict[str, None] = {}
+        self._expires: dict[str, datetime] = {}  # published tabs: when each stops being true
         self._lock = threading.Lock()
+        self._people = [threading.Lock() for _ in range(LOCK_STRIPES)]
 
     def __deepcopy__(self, memo: dict) -> HomeTabs:
         return self  # one for the process: Bolt copies a request's context for its lazy listeners
@@ -47,50 +54,79 @@ class HomeTabs:
     def changed(self, user_id: str) -> None:
         """Their subscriptions, follows or lead time changed: refresh the tab soon."""
         if self.table.has_opened(user_id):
-            self._mark([user_id])
+            with self._lock:
+                self._stale[user_id] = None
 
     def changed_everyone(self) -> None:
         """The schedule changed: every opened tab is stale."""
-        self._mark(self.table.users())
+        users = self.table.users()
+        with self._lock:
+            self._stale.update(dict.fromkeys(users))
 
     def stale(self) -> list[str]:
         with self._lock:
-            return list(self._stale)
+            return list(self._waiting) + [u for u in self._stale if u not in self._waiting]
+
+    def fresh_until(self, user_id: str) -> datetime | None:
+        """When the tab last published to `user_id` stops being true (None: not published)."""
+        with self._lock:
+            return self._expires.get(user_id)
+
+    def publish(self, user_id: str) -> bool:
+        """Publish now (the person is looking) if the budget allows, else first in line."""
+        if not self.budgets.try_take(METHOD):
+            with self._lock:
+                self._waiting[user_id] = None
+            return False
+        return self._send(user_id)
 
     def publish_stale(self) -> int:
-        """The `home-tabs` job: publish stale tabs while the budget allows; the rest wait
-        for the next run. Returns how many were published."""
+        """The `home-tabs` job: those waiting, then stale, then expired tabs, while the
+        budget allows; the rest wait for the next run. Returns how many were published."""
         published = 0
-        while self.budgets.try_take(METHOD):
-            with self._lock:
-                if not self._stale:
-                    break
-                user_id = next(iter(self._stale))
-                del self._stale[user_id]
+        while self._pending() and self.budgets.try_take(METHOD):  # a token only for work there is
+            user_id = self._next()
+            if user_id is None:
+                break
             published += self._send(user_id)
         return published
 
-    def publish(self, user_id: str) -> bool:
-        """Publish now if the budget allows, else as soon as it does."""
-        if not self.budgets.try_take(METHOD):
-            self._mark([user_id])
-            return False
+    def _pending(self) -> bool:
+        now = self.now()
         with self._lock:
-            self._stale.pop(user_id, None)
-        return self._send(user_id)
+            return bool(self._waiting or self._stale) or any(t <= now for t in self._expires.values())
 
-    def _mark(self, user_ids: list[str]) -> None:
+    def _next(self) -> str | None:
         with self._lock:
-            self._stale.update(dict.fromkeys(user_ids))
+            for queue in (self._waiting, self._stale):
+                if queue:
+                    user_id = next(iter(queue))
+                    del queue[user_id]
+                    return user_id
+            now = self.now()
+            expired = min(self._expires.items(), key=lambda item: item[1], default=None)
+            if expired is not None and expired[1] <= now:
+                del self._expires[expired[0]]
+                return expired[0]
+        return None
 
     def _send(self, user_id: str) -> bool:
-        try:
-            self.client.views_publish(user_id=user_id, view=self.view(user_id))
+        with self._people[hash(user_id) % LOCK_STRIPES]:  # built and sent in order: the last sent is the newest
+            with self._lock:
+                self._waiting.pop(user_id, None)
+                self._stale.pop(user_id, None)
+            try:
+                view, fresh_until = self.render(user_id)
+                self.client.views_publish(user_id=user_id, view=view)
+            except SlackApiError as refused:  # Slack's answer will not change on a retry
+                error = refused.response.get("error") if refused.response is not None else "?"
+                log.warning("views.publish for %s refused: %s", user_id, error)
+                return False
+            except (SlackClientError, OSError) as problem:  # Slack unreachable: try again at the next run
+                log.warning("views.publish for %s failed (%s); trying again", user_id, problem)
+                with self._lock:
+                    self._stale[user_id] = None
+                return False
+            with self._lock:
+                self._expires[user_id] = fresh_until
             return True
-        except SlackApiError as refused:  # Slack's answer will not change on a retry
-            error = refused.response.get("error") if refused.response is not None else "?"
-            log.warning("views.publish for %s refused: %s", user_id, error)
-        except (SlackClientError, OSError) as problem:  # Slack unreachable: try again at the next run
-            log.warning("views.publish for %s failed (%s); trying again", user_id, problem)
-            self._mark([user_id])
-        return False

@@ -5,6 +5,7 @@ would refuse (over 100 blocks, a select whose initial option is not an option)."
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from bench.generate import seed_format_schedule
 from bot.console.standin import SlackStandIn, block_kit_problems
 from bot.views.home import LEAD_TIME, UNFOLLOW
+from bot.webapi.budget import Budgets
 from tests.conftest import SEED
 from tests.slackkit import RunningBot, act_in_home, all_text, home_opened, signed_event
 
@@ -34,6 +36,14 @@ def _views(standin: SlackStandIn, count: int = 1) -> list[dict]:
         view = call.params["view"]
         published.append({"user_id": call.params["user_id"], **(json.loads(view) if isinstance(view, str) else view)})
     return published
+
+
+def _published(bot: RunningBot, user_id: str = "U1") -> None:
+    """Until the lazy listener has finished publishing (the stand-in sees the call first)."""
+    deadline = time.monotonic() + 5
+    while bot.bot.home.fresh_until(user_id) is None:
+        assert time.monotonic() < deadline, f"{user_id}'s tab was not published"
+        time.sleep(0.005)
 
 
 def _buttons(view: dict) -> list[tuple[str, str]]:
@@ -103,7 +113,9 @@ def test_two_hundred_subscriptions_stay_within_the_hundred_blocks(tmp_path, stan
     assert block_kit_problems(view["blocks"], max_blocks=100) == []
     assert answer.delivered  # Slack's stand-in accepted it
     text = all_text(view)
-    assert "…and" in text and "more" in text  # lists are cut and say so
+    today = [s for s in schedule.sessions[:200] if s.start.astimezone(schedule.zone).date() == schedule.days[0]]
+    assert f"…and {len(today) - 20} more." in text  # today's list is cut and says by how much
+    assert "…and 15 more: `/conf follows`" in text  # 30 follows, 15 shown
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text  # escaped
 
 
@@ -131,11 +143,19 @@ def test_a_schedule_reload_makes_every_opened_tab_stale(tmp_path, standin):
         home_opened(bot, "U1")
         home_opened(bot, "U2")
         _views(standin, 2)
-        schedule.write_text(schedule.read_text(encoding="utf-8").replace("Cilium Project Meeting", "Cilium Meetup"))
+        schedule.write_text(
+            schedule.read_text(encoding="utf-8").replace("Extending Cilium with", "Extending Cilium, renamed, with")
+        )
         bot.bot.reloader.reload("test")
         assert sorted(bot.bot.home.stale()) == ["U1", "U2"]
+        assert bot.bot.home.publish_stale() == 2
+        views = _views(standin, 4)[2:]
+        bot.bot.reloader.reload("nothing changed")
+        assert bot.bot.home.stale() == []  # a reload that changes nothing costs no publishes
     finally:
         bot.close()
+    assert sorted(v["user_id"] for v in views) == ["U1", "U2"]
+    assert all("Extending Cilium, renamed" in all_text(v) for v in views)  # the new title, in "Starting next"
 
 
 def test_the_tabs_buttons_unsubscribe_change_the_lead_time_and_unfollow(tmp_path, standin):
@@ -189,3 +209,114 @@ def test_the_messages_tab_publishes_nothing(tmp_path, standin):
     finally:
         bot.close()
     assert [v["user_id"] for v in views] == ["U2"]
+
+
+def test_the_tab_shows_times_in_the_persons_own_zone_too(tmp_path):
+    with SlackStandIn(user_zones={"U1": "Asia/Tokyo"}) as standin:
+        bot = _running(tmp_path, standin)
+        try:
+            bot.conf("sub 1Auyq")
+            home_opened(bot, "U1")
+            (view,) = _views(standin)
+        finally:
+            bot.close()
+    assert "JST your time" in all_text(view)
+
+
+def test_before_the_conference_and_with_reminders_off(tmp_path, standin):
+    bot = _running(tmp_path, standin, at="2022-10-20T12:00")
+    try:
+        bot.conf("sub 1Auyq")
+        bot.conf("remind off")
+        home_opened(bot, "U1")
+        (view,) = _views(standin)
+    finally:
+        bot.close()
+    text = all_text(view)
+    assert "starts Mon 24 Oct at 10:40" in text
+    assert "Today:* no sessions. Conference days: Mon 24 Oct, Tue 25 Oct, Wed 26 Oct, Thu 27 Oct." in text
+    assert _select(view)["initial_option"]["value"] == "off"
+
+
+def test_after_the_conference_all_sessions_are_over(tmp_path, standin):
+    bot = _running(tmp_path, standin)
+    try:
+        bot.conf("sub 1Auyq")
+        bot.clock.set(bot.clock.now() + timedelta(days=5))
+        home_opened(bot, "U1")
+        (view,) = _views(standin)
+    finally:
+        bot.close()
+    assert "all your sessions are over" in all_text(view)
+
+
+def test_during_my_session_the_tab_says_now_and_counts_down_to_the_next(tmp_path, standin):
+    bot = _running(tmp_path, standin, at="2022-10-25T09:00")
+    try:
+        bot.conf("sub 1BaT3")  # Tue 08:00-12:00, under way
+        bot.conf("sub 1ARMh")  # Tue 11:45
+        home_opened(bot, "U1")
+        (view,) = _views(standin)
+    finally:
+        bot.close()
+    text = all_text(view)
+    assert "*Now:* <https://sched.co/1BaT3|Cilium Project Meeting> — *running until 12:00*" in text
+    assert (
+        "Which Edge Are You on? Service Affinity with Cilium Cluster Mesh> — *starts in 2 hours 45 minutes (11:45)*"
+        in text
+    )
+
+
+def test_a_tab_whose_countdown_aged_is_published_again(tmp_path, standin):
+    bot = _running(tmp_path, standin)  # 10:30; 1Auyq starts 10:40
+    try:
+        bot.conf("sub 1Auyq")
+        home_opened(bot, "U1")
+        _published(bot)
+        assert bot.bot.home.publish_stale() == 0  # nothing stale, nothing aged yet
+        bot.clock.set(bot.clock.now() + timedelta(minutes=6))
+        assert bot.bot.home.publish_stale() == 1
+        aged = _views(standin, 2)[1]
+    finally:
+        bot.close()
+    assert "starts in 4 minutes (10:40)" in all_text(aged)
+
+
+def test_whoever_opens_the_tab_goes_before_a_reloads_backlog(tmp_path, standin):
+    ticks = [0.0]
+    bot = _running(tmp_path, standin)
+    try:
+        home = bot.bot.home
+        home.budgets = Budgets({"views.publish": 60}, clock=lambda: ticks[0])  # 1 a second, burst 10
+        for n in range(30):
+            home.table.opened(f"U{n:03d}", bot.clock.now())
+        home.changed_everyone()
+        assert home.publish_stale() == 10  # the burst; 20 left
+        home_opened(bot, "UNEW")  # no budget left: first in line
+        deadline = time.monotonic() + 5
+        while home.stale()[:1] != ["UNEW"]:  # until the lazy listener has queued it
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        ticks[0] += 1.0
+        assert home.publish_stale() == 1
+        calls = standin.wait_for("views.publish", 11)
+    finally:
+        bot.close()
+    assert calls[-1].params["user_id"] == "UNEW"
+
+
+def test_stop_following_removes_the_stored_follow_even_when_its_words_look_like_a_kind(tmp_path, standin):
+    bot = _running(tmp_path, standin)
+    try:
+        bot.bot.store.follow("U1", "text", "track")  # followed as words before names were checked
+        bot.bot.store.follow("U2", "text", "speakers x")
+        home_opened(bot, "U1")
+        _views(standin)
+        act_in_home(bot, {"type": "button", "action_id": UNFOLLOW, "value": "text:track"})
+        _views(standin, 2)
+        reply = bot.conf("unfollow speakers x", user="U2").json
+        remaining = bot.bot.store.follows()
+    finally:
+        bot.close()
+    assert remaining == []
+    assert "Stopped following" in all_text(reply)

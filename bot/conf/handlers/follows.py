@@ -110,6 +110,11 @@ def _label(kind: str, value: str) -> str:
 
 @subcommand("unfollow")
 def unfollow(conf: ConfService, user_id: str, command: Command) -> Reply:
+    literal = command.argument.strip()
+    # Words followed as they were typed (even "track x", followed as words before names
+    # were checked) are stopped as typed.
+    if literal and conf.store.unfollow(user_id, "text", literal):
+        return _stopped("text", literal, command)
     wanted = _what_to_follow(conf, command, "what you follow")
     if isinstance(wanted, Reply):
         return wanted
@@ -126,6 +131,10 @@ def unfollow(conf: ConfService, user_id: str, command: Command) -> Reply:
             command_text=command.text,
             detail=_your_follows(conf, user_id),
         )
+    return _stopped(kind, value, command)
+
+
+def _stopped(kind: str, value: str, command: Command) -> Reply:
     return notice(
         f"Stopped following {_label(kind, value)}. Your subscriptions stay; `/conf mine` to review them.",
         command_text=command.text,

@@ -14,6 +14,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.conf.service import ConfService
 from bot.slack.respond import respond_or_log
+from bot.store.errors import StoreUnavailable
 from bot.views.blocks import SUBSCRIBE, UNSUBSCRIBE
 from bot.views.home import LEAD_TIME, UNFOLLOW
 from bot.webapi.home_tabs import HomeTabs
@@ -77,7 +78,10 @@ def unfollow_clicked(body: dict, context: BoltContext) -> None:
     service: ConfService = context["conf"]
     user_id = body["user"]["id"]
     kind, _, value = body["actions"][0].get("value", "").partition(":")
-    service.handle(user_id, f"unfollow {value}" if kind == "text" else f"unfollow {kind} {value}")
+    try:
+        service.stop_following(user_id, kind, value)
+    except StoreUnavailable as problem:
+        log.warning("Stop following for %s not done: %s", user_id, problem)  # the tab still shows it
     _home(context).publish(user_id)
 
 
