@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.schedule import Problem, Schedule, ScheduleError, load_schedule
+from bot.views.words import plural
 
 
 def _load_or_explain(path: str, tz: str | None) -> tuple[Schedule, list[Problem]] | None:
@@ -62,7 +63,7 @@ def _convert(args: argparse.Namespace) -> int:
         print(f"confbot convert: cannot write {target}: {problem.strerror or problem}", file=sys.stderr)
         return 1
     _print_warnings(warnings)
-    print(f"{len(schedule)} sessions written to {target}")
+    print(f"{plural(len(schedule), 'session')} written to {target}")
     return 0
 
 
@@ -132,7 +133,7 @@ def format_table(schedule: Schedule) -> str:
     zone = getattr(schedule.zone, "key", str(schedule.zone))
     days = schedule.days
     heading = schedule.title or schedule.source
-    lines = [f"{heading}: {len(schedule)} sessions on {len(days)} days ({zone})", ""]
+    lines = [f"{heading}: {plural(len(schedule), 'session')} on {plural(len(days), 'day')} ({zone})", ""]
     id_width = max((len(s.id) for s in schedule), default=2)
     for session in schedule:
         speakers = "; ".join(f"{p.name} ({p.affiliation})" if p.affiliation else p.name for p in session.speakers)

@@ -24,11 +24,12 @@ from slack_bolt.request import BoltRequest
 from bot.bootstrap import Bot, build_bot
 from bot.clock import ScaledClock
 from bot.config import Config
-from bot.console.options import at_venue
+from bot.console.options import at_note, at_venue
 from bot.console.signing import event_callback_body, json_headers, signature_headers, slash_command_body
 from bot.console.standin import Call, SlackStandIn
 from bot.schedule import load_schedule
 from bot.views.plaintext import blocks_to_text
+from bot.views.words import plural
 
 CONSOLE_USER = "UCONSOLE"
 CONSOLE_SECRET = "console-signing-secret"
@@ -177,8 +178,13 @@ def run_console(
         console = Console(bot, standin, out)
         bot.start_jobs()  # reminders and digests print as they fall due on the console's clock
         zone = getattr(schedule.zone, "key", schedule.zone)
-        print(f"confbot console: {schedule.title or config.schedule_path} ({len(schedule)} sessions, {zone})", file=out)
-        print(f"clock starts {start:%a %Y-%m-%d %H:%M} venue time, speed x{speed:g}. Type /conf help.\n", file=out)
+        print(
+            f"confbot console: {schedule.title or config.schedule_path} ({plural(len(schedule), 'session')}, {zone})",
+            file=out,
+        )
+        print(f"clock starts {start:%a %Y-%m-%d %H:%M} venue time, speed x{speed:g}. Type /conf help.", file=out)
+        note = at_note(at, schedule.zone)  # a time the venue's clocks skip or show twice
+        print(f"Note: {note}\n" if note else "", file=out)
         out.flush()
         for line in lines:
             if line.strip() and not line.lstrip().startswith("#"):

@@ -64,7 +64,7 @@ def load_markdown(
     sessions = _sessions(path, drafts, authors, zone, zone_named, errors, warnings)
     if not sessions and not errors:
         untimed = sum(1 for w in warnings if "no date/time" in w.message)
-        detail = f" ({untimed} talks without one)" if untimed else ""
+        detail = f" ({untimed} {'talk' if untimed == 1 else 'talks'} without one)" if untimed else ""  # no views here
         errors.append(Problem(path, post.body_line, f"no session with a date and time found{detail}"))
     if errors:
         raise ScheduleError(errors, warnings)
