@@ -97,7 +97,10 @@ class SlackStandIn:
         self._buckets: dict[tuple[str, str], Bucket] = {}
         self.user_zones = dict(user_zones or {})
         self.default_zone = default_zone
-        self.channels = dict(channels or {})  # conversations.list: channel name -> ID
+        self.channels = dict(channels or {})  # conversations.list: public channel name -> ID
+        # Private channels the bot is a member of (name -> ID): as in Slack, listed only
+        # when conversations.list asks for `types=…private_channel`.
+        self.private_channels: dict[str, str] = {}
         self.listeners: list[Callable[[Call], None]] = []
         self.delays: dict[str, float] = {}  # seconds to wait before answering, per method
         self.per_channel_interval: float = 0.0  # > 0: a second post to a channel within it gets 429
@@ -239,7 +242,17 @@ class SlackStandIn:
             ]
             return 200, {"ok": True, "messages": list(reversed(messages)), "has_more": False}, {}
         if method == "conversations.list":
-            listed = [{"id": cid, "name": name, "is_channel": True} for name, cid in self.channels.items()]
+            types = {t.strip() for t in str(params.get("types") or "public_channel").split(",")}  # Slack's default
+            listed = []
+            for kind, private, named in (
+                ("public_channel", False, self.channels),
+                ("private_channel", True, self.private_channels),
+            ):
+                if kind in types:
+                    listed += [
+                        {"id": cid, "name": name, "is_channel": True, "is_private": private}
+                        for name, cid in named.items()
+                    ]
             return 200, {"ok": True, "channels": listed, "response_metadata": {"next_cursor": ""}}, {}
         return 200, {"ok": True}, {}
 

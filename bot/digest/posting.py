@@ -66,14 +66,15 @@ class DigestPoster:
         return time.fromisoformat(stored) if stored else self.default_time
 
     def find_channel(self, name: str) -> tuple[str | None, str | None]:
-        """The ID of the public channel called `name` (as typed: `#general` that Slack
-        did not turn into a mention), through `conversations.list`: (ID or None, the
-        error code when Slack would not list them)."""
+        """The ID of the channel called `name` (as typed: `#general` that Slack did not
+        turn into a mention), through `conversations.list`: a public one, or a private
+        one the bot is in (Slack lists only those; the manifest's groups:read): (ID or
+        None, the error code when Slack would not list them)."""
         wanted, cursor = name.lstrip("#").casefold(), None
         for _ in range(MAX_LIST_PAGES):  # a big workspace: a few thousand channels at most
             try:
                 page = self.client.conversations_list(
-                    types="public_channel", exclude_archived=True, limit=1000, cursor=cursor
+                    types="public_channel,private_channel", exclude_archived=True, limit=1000, cursor=cursor
                 )
             except (SlackApiError, SlackClientError, OSError) as problem:
                 log.warning("could not list channels to find #%s: %s", wanted, error_code(problem))
