@@ -85,15 +85,32 @@ def sub(conf: ConfService, user_id: str, command: Command) -> Reply:
     if unknown:
         lines.append(_unknown_line(unknown))
     clashes = [
-        f":warning: {_named(new)} overlaps " + ", ".join(_named(o) for o in conf.schedule.overlapping(new, mine))
-        for new in added
-        if conf.schedule.overlapping(new, mine)
+        f":warning: {_named(new)} overlaps " + ", ".join(_named(o) for o in others)
+        for new, others in _clashes(conf, added, mine)
     ]
     detail = "\n".join(clashes) or "See your agenda with `/conf mine`."
     return notice("\n".join(lines), command_text=command.text, detail=detail)
 
 
 ID_HINT = "Ids are shown beside every session, e.g. `/conf sub 1Auye`."
+
+
+def _clashes(conf: ConfService, added: list[Session], mine: list[Session]) -> list[tuple[Session, list[Session]]]:
+    """Each newly subscribed session with the ones of `mine` it overlaps: a pair of two
+    new ones said once (under the first), and none with a session already over, which
+    can no longer be in the way."""
+    now = conf.clock.now()
+    live = [s for s in mine if s.end > now]
+    said: set[frozenset[str]] = set()
+    found = []
+    for new in added:
+        if new.end <= now:
+            continue
+        others = [o for o in conf.schedule.overlapping(new, live) if frozenset((new.id, o.id)) not in said]
+        said.update(frozenset((new.id, o.id)) for o in others)
+        if others:
+            found.append((new, others))
+    return found
 
 
 def _subscribed_one(
@@ -103,10 +120,10 @@ def _subscribed_one(
         text = f"Subscribed to {_named(session)}. {_reminder_note(conf, session, lead)}"
     else:
         text = f"You were already subscribed to {_named(session)}."
-    clashes = conf.schedule.overlapping(session, mine)
+    clashes = [others for _, others in _clashes(conf, [session], mine)]
     detail = "See your agenda with `/conf mine`."
     if clashes:
-        detail = f":warning: It overlaps {', '.join(_named(s) for s in clashes)}, which you also subscribed to."
+        detail = f":warning: It overlaps {', '.join(_named(s) for s in clashes[0])}, which you also subscribed to."
     return notice(text, command_text=command.text, detail=detail)
 
 
