@@ -76,27 +76,47 @@ def _in_conference_year(schedule: Schedule, month: int, day: int, today: date) -
     return _dated(schedule.days[0].year if schedule.days else today.year, month, day)
 
 
-def _numeric(schedule: Schedule, first: int, second: int, year: int | None, today: date) -> date | None:
-    """`25/10` or `10/25`: whichever reading is a date; when both are, the one that is a
-    conference day (if only one is); else ambiguous (None)."""
+def _numeric(schedule: Schedule, first: int, second: int, year: int | None, today: date) -> list[date]:
+    """`25/10` or `10/25`: the readings that are dates. When both are, the conference
+    settles it if only one of them is a conference day; else both are returned."""
     readings = set()
     for day, month in ((first, second), (second, first)):
         if 1 <= month <= 12:
             found = _dated(year, month, day) if year else _in_conference_year(schedule, month, day, today)
             if found:
                 readings.add(found)
-    if len(readings) == 1:
-        return readings.pop()
     in_conference = [d for d in readings if d in schedule.days]
-    return in_conference[0] if len(in_conference) == 1 else None
+    if len(readings) == 2 and len(in_conference) == 1:
+        return in_conference
+    return sorted(readings)
 
 
 def resolve_day(schedule: Schedule, spec: str, today: date) -> date | None:
-    """A day from what people type: `tuesday`, `tue`, `today`, `tomorrow`, `2022-10-25`,
-    `24` (that day of the month within the conference), `Oct 25`, `25 Oct`,
-    `october 25th`, `25/10` or `10/25` (when only one reading makes sense). A weekday
-    means that weekday within the conference (else the next one from today)."""
+    """The one day `spec` means (see day_readings); None when it names no day or two."""
+    readings = day_readings(schedule, spec, today)
+    return readings[0] if len(readings) == 1 else None
+
+
+_YEAR = r"(?: (\d{4}))?"  # `24 oct 2022`, `Oct 25, 2022`
+
+
+def day_readings(schedule: Schedule, spec: str, today: date) -> list[date]:
+    """The days people mean by what they type: `tuesday`, `tue`, `today`, `tomorrow`,
+    `2022-10-25`, `24` (that day of the month within the conference), `Oct 25`,
+    `25 Oct`, `october 25th`, `Oct 25, 2022`, `24 oct 2022`, `25/10`, `10/25`, `25.10.`,
+    `25.10.2022`. A weekday means that weekday within the conference (else the next one
+    from today). Empty when it is no day; two when a numeric date reads both ways
+    (`10/11`: 11 October or 10 November) and the conference does not settle which."""
     word = " ".join(spec.strip().casefold().replace(",", " ").split())
+    if found := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4})|\.)?", word):
+        year = int(found.group(3)) if found.group(3) else None
+        return _numeric(schedule, int(found.group(1)), int(found.group(2)), year, today)
+    day = _one_day(schedule, word, today)
+    return [day] if day else []
+
+
+def _one_day(schedule: Schedule, word: str, today: date) -> date | None:
+    """Every form but the numeric `25/10` (day_readings), from the normalised words."""
     if not word:
         return None
     if word == "today":
@@ -110,16 +130,19 @@ def resolve_day(schedule: Schedule, spec: str, today: date) -> date | None:
             return None
     if found := re.fullmatch(_ORDINAL, word):
         return _day_of_month(schedule, int(found.group(1)), today)
-    if found := re.fullmatch(rf"([a-z]+\.?) {_ORDINAL}", word):
-        month = _month(found.group(1))
-        return _in_conference_year(schedule, month, int(found.group(2)), today) if month else None
-    if found := re.fullmatch(rf"{_ORDINAL} (?:of )?([a-z]+\.?)", word):
-        month = _month(found.group(2))
-        return _in_conference_year(schedule, month, int(found.group(1)), today) if month else None
-    if found := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}))?", word):
-        year = int(found.group(3)) if found.group(3) else None
-        return _numeric(schedule, int(found.group(1)), int(found.group(2)), year, today)
+    if found := re.fullmatch(rf"([a-z]+\.?) {_ORDINAL}{_YEAR}", word):
+        return _month_and_day(schedule, found.group(1), int(found.group(2)), found.group(3), today)
+    if found := re.fullmatch(rf"{_ORDINAL} (?:of )?([a-z]+\.?){_YEAR}", word):
+        return _month_and_day(schedule, found.group(2), int(found.group(1)), found.group(3), today)
     return _weekday(schedule, word, today)
+
+
+def _month_and_day(schedule: Schedule, month_word: str, day: int, year: str | None, today: date) -> date | None:
+    """`oct` and 25, with the year typed or else the conference's."""
+    month = _month(month_word)
+    if month is None:
+        return None
+    return _dated(int(year), month, day) if year else _in_conference_year(schedule, month, day, today)
 
 
 def _day_of_month(schedule: Schedule, number: int, today: date) -> date | None:
