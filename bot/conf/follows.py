@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
@@ -78,6 +79,7 @@ class Follows:
     catalog: CurrentSchedule
     store: Store
     ledger: Ledger
+    now: Callable[[], datetime]  # the bot's clock: what is over is not news
     told: Told = lambda user_id, sessions: None  # the edge DMs the person
 
     def apply(self, user_id: str | None = None, among: list[Session] | None = None) -> dict[str, list[Session]]:
@@ -106,8 +108,13 @@ class Follows:
 
     def after_reload(self, among: list[Session]) -> int:
         """Sessions that appeared or moved: followers subscribed, each person told once,
-        in one message, of all their follows added. Returns how many subscriptions."""
+        in one message, of all their follows added that are not over yet (an ended one
+        stays subscribed, unannounced; nothing left, no message). Returns how many
+        subscriptions."""
         added = self.apply(None, among)
+        now = self.now()
         for person, sessions in added.items():
-            self.told(person, sessions)
+            news = [s for s in sessions if s.end > now]
+            if news:
+                self.told(person, news)
         return sum(len(sessions) for sessions in added.values())

@@ -192,7 +192,11 @@ def follows(tmp_path):
     store = Store(tmp_path / "follows.db", clock=lambda: now)
     told: list[tuple[str, list[str]]] = []
     follows = Follows(
-        catalog, store, Ledger(store, 10, clock=lambda: now), told=lambda user, sessions: told.append((user, sessions))
+        catalog,
+        store,
+        Ledger(store, 10, clock=lambda: now),
+        now=lambda: now,
+        told=lambda user, sessions: told.append((user, sessions)),
     )
     yield follows, told
     store.close()
@@ -237,6 +241,21 @@ def test_after_reload_tells_each_person_once_in_one_message(follows):
     told.clear()
     assert follows.after_reload(new) == 0  # the next reload: nothing new, nobody told
     assert told == []
+
+
+def test_after_reload_says_nothing_of_sessions_already_over(follows):
+    follows, told = follows  # it is Monday 09:00
+    follows.store.follow("U1", "track", "security")
+    follows.store.follow("U2", "speaker", "jane roe")
+    follows.apply()
+    told.clear()
+    ended = with_new_talks(SEED.read_text(encoding="utf-8")).replace(
+        "Tuesday, October 25 • 3:00pm - 3:30pm", "Monday, October 24 • 8:00am - 8:30am"
+    )  # 1NEW1 (by Jane Roe) was over at 08:30; 1NEW2 is on Tuesday
+    new = reload_with(follows, ended)
+    assert follows.after_reload(new) == 3  # all subscribed: U1 to both, U2 to 1NEW1
+    assert {"1NEW1", "1NEW2"} <= follows.store.subscriptions("U1") and "1NEW1" in follows.store.subscriptions("U2")
+    assert [(user, [s.id for s in sessions]) for user, sessions in told] == [("U1", ["1NEW2"])]  # U2: nothing
 
 
 def test_a_reload_covers_what_search_over_the_whole_schedule_finds(follows):
@@ -305,3 +324,22 @@ def test_a_reload_tells_followers_once_what_their_follows_added(running, tmp_pat
     running.conf("reload", user="UADMIN")
     running.standin.wait_for("response_url", count=2)
     assert len(follow_news(running.standin)) == 2  # not told again
+
+
+def test_follow_news_leaves_out_sessions_already_over_and_is_not_sent_when_none_is_left(running, tmp_path):
+    running.conf("follow track security")
+    running.conf("follow tetragon", user="U2")
+    path = tmp_path / "schedule.md"
+    path.write_text(
+        with_new_talks(path.read_text(encoding="utf-8")).replace(
+            "Tuesday, October 25 • 3:00pm - 3:30pm", "Monday, October 24 • 8:00am - 8:30am"
+        ),  # 1NEW1 (Tetragon) was over before it appeared, at 09:00; 1NEW2 is on Tuesday
+        encoding="utf-8",
+    )
+    assert running.conf("reload", user="UADMIN").status == 200
+    [answer] = running.standin.wait_for("response_url")
+    assert "3 new subscriptions from follows" in answer.params["text"]
+    [news] = follow_news(running.standin)  # none to U2, whose only new session is over
+    assert news["channel"] == "U1" and news["metadata"]["event_payload"]["session_ids"] == ["1NEW2"]
+    assert "your follows subscribed you to 1 session" in all_text(news)
+    assert "1NEW1" in running.bot.store.subscriptions("U2")  # still subscribed, just not announced
