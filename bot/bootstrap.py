@@ -212,7 +212,7 @@ def build_bot(
         except (SlackApiError, SlackClientError, OSError) as problem:
             log.warning("follow news to %s failed: %s", user_id, error_code(problem))
 
-    follows = Follows(catalog, store, ledger, told=tell_followed)
+    follows = Follows(catalog, store, ledger, clock.now, told=tell_followed)
     upnext = UpNext(catalog, AnnouncementsTable(store), ledger, clock)
     upnext.refresh()
     page = HomePage(catalog, store, ledger, clock, zones, config.public_url)

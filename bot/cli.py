@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.schedule import Problem, Schedule, ScheduleError, load_schedule
-from bot.views.words import plural
+from bot.words import plural
 
 
 def _load_or_explain(path: str, tz: str | None) -> tuple[Schedule, list[Problem]] | None:

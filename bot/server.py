@@ -22,6 +22,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.bootstrap import Bot
 from bot.slack.request_guard import MAX_BODY_BYTES, guarded
+from bot.words import plural
 
 log = logging.getLogger(__name__)
 _CALENDAR = re.compile(r"^/calendar/([A-Za-z0-9_-]{8,128})\.ics$")
@@ -150,7 +151,7 @@ def _stopped(bot: Bot, why: str, started: float, unfinished: int) -> None:
     closing = threading.Thread(target=bot.close, name="close", daemon=True)
     closing.start()
     closing.join(max(0.5, DRAIN_SECONDS - (time.monotonic() - started)))
-    dropped = f", {unfinished} requests unfinished" if unfinished else ""
+    dropped = f", {plural(unfinished, 'request')} unfinished" if unfinished else ""
     if closing.is_alive():
         log.warning("confbot stopped (%s) with a job still running after %.0f s%s", why, DRAIN_SECONDS, dropped)
         logging.shutdown()

@@ -29,7 +29,7 @@ from bot.console.signing import event_callback_body, json_headers, signature_hea
 from bot.console.standin import Call, SlackStandIn
 from bot.schedule import load_schedule
 from bot.views.plaintext import blocks_to_text
-from bot.views.words import plural
+from bot.words import plural
 
 CONSOLE_USER = "UCONSOLE"
 CONSOLE_SECRET = "console-signing-secret"

@@ -8,7 +8,7 @@ import math
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from bot.schedule.zones import zone_named
-from bot.views.words import plural
+from bot.words import plural
 
 AT_FORM = '"YYYY-MM-DD HH:MM" (venue time), e.g. "2022-10-24 09:00"'
 

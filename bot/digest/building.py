@@ -19,7 +19,7 @@ from datetime import date, datetime, tzinfo
 from bot.schedule.model import Session
 from bot.views.blocks import Reply, escape, link, speakers_line, subscribe_button
 from bot.views.limits import MAX_BLOCKS
-from bot.views.words import plural
+from bot.words import plural
 
 DIGEST_EVENT = "daily_digest"
 MAX_TRACK_GROUPS = 5

@@ -24,10 +24,10 @@ from bot.schedule.current import CurrentSchedule
 from bot.store.database import Store
 from bot.store.digests import DigestRecords
 from bot.views.blocks import escape
-from bot.views.words import plural
 from bot.webapi.admin_notices import AdminNotices
 from bot.webapi.direct import DirectMessages
 from bot.webapi.errors import error_code
+from bot.words import plural
 
 log = logging.getLogger(__name__)
 ON_TIME = timedelta(minutes=2)

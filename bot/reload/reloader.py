@@ -33,10 +33,10 @@ from bot.schedule.model import Session
 from bot.store.database import Store, stamp
 from bot.store.notices import Notices
 from bot.views.blocks import Reply, ZoneLookup, change_reply, escape
-from bot.views.words import plural
 from bot.webapi.admin_notices import AdminNotices
 from bot.webapi.direct import DirectMessages
 from bot.webapi.errors import error_code
+from bot.words import plural
 
 log = logging.getLogger(__name__)
 

@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
+from bot.words import plural
+
 from .ids import IdAllocator, pretalx_code
 from .model import Schedule, Session, Speaker
 from .problems import Problem, ScheduleError
@@ -189,7 +191,7 @@ def load_ics(path: str, text: str, default_zone: str | None = None) -> tuple[Sch
     sessions = _sessions(timed, pretalx)
     if not sessions and not reader.errors:
         detail = ", ".join(f"{count} {reason}" for reason, count in sorted(reader.skipped.items()))
-        found = f"{len(events)} events" + (f": {detail}" if detail else "")
+        found = plural(len(events), "event") + (f": {detail}" if detail else "")
         reader.errors.append(Problem(path, 1, f"no session (a VEVENT with SUMMARY and a DTSTART time) found ({found})"))
     if reader.errors:
         raise ScheduleError(reader.errors, reader.warnings)

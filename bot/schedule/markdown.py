@@ -17,6 +17,8 @@ import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
 
+from bot.words import plural
+
 from .clocks import When
 from .document import Line, MarkdownFailure, parse_blocks
 from .front_matter import date_resolver, post_dates, split_post
@@ -64,7 +66,7 @@ def load_markdown(
     sessions = _sessions(path, drafts, authors, zone, zone_named, errors, warnings)
     if not sessions and not errors:
         untimed = sum(1 for w in warnings if "no date/time" in w.message)
-        detail = f" ({untimed} {'talk' if untimed == 1 else 'talks'} without one)" if untimed else ""  # no views here
+        detail = f" ({plural(untimed, 'talk')} without one)" if untimed else ""
         errors.append(Problem(path, post.body_line, f"no session with a date and time found{detail}"))
     if errors:
         raise ScheduleError(errors, warnings)
@@ -212,7 +214,9 @@ def _ends(
         end = later[0] if later else start + DEFAULT_LENGTH
         minutes = int((end - start).total_seconds() // 60)
         reason = "the next talk's start" if later else "the default length"
-        warnings.append(Problem(path, draft.when_line, f'"{draft.title}" gives no end: {minutes} minutes ({reason})'))
+        warnings.append(
+            Problem(path, draft.when_line, f'"{draft.title}" gives no end: {plural(minutes, "minute")} ({reason})')
+        )
         ends.append(end)
     return ends
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from bot.words import plural
+
 from .ids import IdAllocator, pretalx_code
 from .model import Schedule, Session, Speaker
 from .problems import Problem, ScheduleError
@@ -71,7 +73,7 @@ def load_schedule_json(path: str, text: str, default_zone: str | None = None) ->
     sessions = reader.sessions(days, zone)
     if not sessions and not reader.errors:
         unread = sum(1 for w in reader.warnings if w.message.startswith("event"))
-        detail = f" ({unread} events could not be read)" if unread else ""
+        detail = f" ({plural(unread, 'event')} could not be read)" if unread else ""
         reader.errors.append(Problem(path, reader.key_line("days"), f"no session found{detail}"))
     warnings = sorted(reader.warnings, key=lambda w: w.line)
     if reader.errors:

@@ -14,7 +14,7 @@ from datetime import datetime, tzinfo
 
 from bot.schedule.model import Session
 from bot.views.limits import MAX_BLOCKS, MAX_FALLBACK, clip, fit_blocks
-from bot.views.words import plural
+from bot.words import plural
 
 LIST_LIMIT = 20  # sessions per reply: a readable screen, far inside MAX_BLOCKS
 SUBSCRIBE, UNSUBSCRIBE = "subscribe", "unsubscribe"

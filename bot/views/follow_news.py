@@ -12,7 +12,7 @@ from datetime import tzinfo
 
 from bot.schedule.model import Session
 from bot.views.blocks import Reply, escape, session_section
-from bot.views.words import plural
+from bot.words import plural
 
 FOLLOW_EVENT = "follow_subscribed"
 SHOWN = 20  # sessions listed; the rest are counted and left to `/conf mine`

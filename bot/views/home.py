@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from bot.schedule.model import Session
 from bot.views.blocks import escape, link, minutes_until, session_section, starts_in, when
 from bot.views.limits import fit_blocks
-from bot.views.words import plural
+from bot.words import plural
 
 MAX_HOME_BLOCKS = 100
 MINE_SHOWN = 20  # today's subscribed sessions

@@ -80,3 +80,21 @@ def test_a_date_that_reads_one_way_only_is_that_day():
     schedule, _ = parse_schedule("autumn.md", TWO_AUTUMN_DAYS)
     assert day_readings(schedule, "25/10", date(2022, 10, 11)) == [date(2022, 10, 25)]
     assert day_readings(schedule, "32/10", date(2022, 10, 11)) == []
+
+
+def test_day_of_a_date_that_reads_both_ways_names_both_days_and_how_to_pick(tmp_path):
+    path = tmp_path / "autumn.md"
+    path.write_text(TWO_AUTUMN_DAYS, encoding="utf-8")
+    with SlackStandIn(default_zone="America/Detroit") as standin:
+        running = RunningBot(tmp_path, path, "2022-10-11T09:00", standin)
+        try:
+            reply = running.conf("day 10/11").json
+            asked = blocks_to_text(reply["blocks"], reply["text"])
+            assert "Which day? 10/11 could be Tuesday 11 October or Thursday 10 November." in asked
+            assert "Say which with the month: /conf day Oct 11 or /conf day Nov 10." in asked
+            other_year = running.conf("day 10/11/2023").json
+            assert "/conf day Oct 11 2023 or /conf day Nov 10 2023" in blocks_to_text(other_year["blocks"])
+            picked = running.conf("day Nov 10").json
+            assert "Thursday 10 November — 1 session" in blocks_to_text(picked["blocks"])
+        finally:
+            running.close()

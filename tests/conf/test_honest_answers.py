@@ -275,7 +275,7 @@ def test_digest_resolves_a_typed_channel_name_through_conversations_list(running
 
 def test_digest_explains_how_to_pick_a_channel_it_cannot_find(running):
     answer = answered_later(running, "digest #nosuch 08:00")
-    assert "Which channel is #nosuch? I found no public channel of that name." in answer
+    assert "Which channel is #nosuch? I found no channel of that name (a private one only once I am in it" in answer
     assert "Type # and choose the channel from Slack's list" in answer and "channel's ID" in answer
     running.standin.fail_next("conversations.list", 200, {"ok": False, "error": "missing_scope"})
     assert "Slack would not list the channels (missing_scope)" in answered_later(running, "digest #general 08:00")
@@ -316,7 +316,10 @@ def test_day_outside_the_conference_year_says_the_year_and_ambiguous_dates_ask(r
     assert "No sessions on Thursday 1 January 2099." in shown(running, "day 2099-01-01")
     assert "No sessions on Monday 31 October. Conference days" in shown(running, "day 31")
     asked = shown(running, "day 10/11")  # 10 November or 11 October: neither is a conference day
-    assert "Which day?" in asked and "`/conf day 24`" in asked and "`/conf day Oct 24`" in asked
+    assert "Which day? `10/11` could be *Tuesday 11 October* or *Thursday 10 November*." in asked
+    assert "Say which with the month: `/conf day Oct 11` or `/conf day Nov 10`." in asked
+    unknown = shown(running, "day someday")
+    assert "Which day?" in unknown and "`/conf day 24`" in unknown and "`/conf day Oct 24`" in unknown
 
 
 # -- 7. remind ----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from bot.conf.registry import subcommand
 from bot.config import parse_clock
 from bot.reminders.planning import ANNOUNCE_KINDS, Announcement
 from bot.views.blocks import Reply, escape, notice, sessions_count
-from bot.views.words import plural
+from bot.words import plural
 
 if TYPE_CHECKING:
     from bot.conf.service import ConfService
@@ -39,7 +39,7 @@ def _digest_channel(conf: ConfService, word: str, command: Command) -> str | Rep
     found, problem = conf.digests.find_channel(name)
     if found:
         return found
-    why = "I found no public channel of that name."
+    why = "I found no channel of that name (a private one only once I am in it: `/invite @confbot` there)."
     if problem:
         why = f"Slack would not list the channels (`{escape(problem)}`)."
     return notice(f"Which channel is `#{escape(name)}`? {why}", command_text=command.text, detail=PICK_A_CHANNEL)

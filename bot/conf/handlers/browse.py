@@ -15,7 +15,7 @@ from bot.conf.registry import subcommand
 from bot.reload.reloader import last_reload
 from bot.reminders.planning import Due
 from bot.views.blocks import Reply, escape, minutes_until, notice, session_detail, sessions_count
-from bot.views.words import plural
+from bot.words import plural
 
 if TYPE_CHECKING:
     from bot.conf.service import ConfService
@@ -149,7 +149,17 @@ def tomorrow(conf: ConfService, user_id: str, command: Command) -> Reply:
 
 @subcommand("day")
 def day(conf: ConfService, user_id: str, command: Command) -> Reply:
-    day = agenda.resolve_day(conf.schedule, command.argument, conf.venue_today())
+    readings = agenda.day_readings(conf.schedule, command.argument, conf.venue_today())
+    if len(readings) == 2:  # `10/11`: 11 October or 10 November, and the conference does not settle it
+        one, other = (day_label(conf, d) for d in readings)
+        years = {d.year for d in conf.schedule.days}
+        picks = [f"`/conf day {d:%b} {d.day}" + ("" if d.year in years else f" {d.year}") + "`" for d in readings]
+        return notice(
+            f"Which day? `{escape(command.argument)}` could be *{one}* or *{other}*.",
+            command_text=command.text,
+            detail=f"Say which with the month: {picks[0]} or {picks[1]}.",
+        )
+    day = readings[0] if readings else None
     if day is None:
         first = conf.schedule.days[0] if conf.schedule.days else conf.venue_today()
         examples = f"`/conf day {first:%A}`".lower() + f", `/conf day {first.day}`, `/conf day {first:%b} {first.day}`"

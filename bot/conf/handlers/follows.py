@@ -9,7 +9,7 @@ from bot.conf.parsing import Command
 from bot.conf.registry import subcommand
 from bot.schedule.current import Loaded
 from bot.views.blocks import Reply, escape, notice, sessions_count
-from bot.views.words import plural
+from bot.words import plural
 
 if TYPE_CHECKING:
     from bot.conf.service import ConfService

@@ -11,7 +11,7 @@ from bot.conf.registry import subcommand
 from bot.reminders.planning import reminder_outlook
 from bot.schedule.model import Session
 from bot.views.blocks import Reply, escape, notice, sessions_count, starts_in
-from bot.views.words import plural
+from bot.words import plural
 
 if TYPE_CHECKING:
     from bot.conf.service import ConfService

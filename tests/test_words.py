@@ -1,4 +1,4 @@
-from bot.views.words import plural
+from bot.words import plural
 
 
 def test_one_is_singular_and_others_are_plural():
