@@ -36,8 +36,10 @@ from bot.reminders.ledger import Ledger
 from bot.schedule import Problem, Schedule, load_schedule
 from bot.schedule.current import CurrentSchedule
 from bot.slack.app import build_app
+from bot.store import open_store
 from bot.store.announcements import AnnouncementsTable
 from bot.store.database import Store
+from bot.store.errors import DatabaseError
 from bot.store.home_tabs import HomeTabsTable
 from bot.store.notices import Notices
 from bot.views.follow_news import follow_news_metadata, follow_news_reply
@@ -164,6 +166,18 @@ def _with_fetched_schedule(config: Config) -> Config:
     return replace(config, schedule_path=path)
 
 
+def _open_store(config: Config, clock: Clock) -> Store:
+    """The database the settings name; one line naming the setting when it cannot be used."""
+    try:
+        return open_store(config.database_path, config.database_url, clock=clock.now)
+    except (sqlite3.Error, OSError) as problem:
+        raise ConfigError(
+            f"DATABASE_PATH: cannot use {str(config.database_path)!r} as a database ({problem})"
+        ) from None
+    except DatabaseError as problem:  # never the URL itself: it may carry a password
+        raise ConfigError(f"DATABASE_URL: cannot use the PostgreSQL database it names ({problem})") from None
+
+
 def build_bot(
     config: Config,
     clock: Clock | None = None,
@@ -182,12 +196,7 @@ def build_bot(
         log.warning("%s", warning)
     source = config.schedule_url or str(config.schedule_path)
     catalog = CurrentSchedule(schedule, source, clock.now())
-    try:
-        store = Store(config.database_path, clock=clock.now)
-    except (sqlite3.Error, OSError) as problem:
-        raise ConfigError(
-            f"DATABASE_PATH: cannot use {str(config.database_path)!r} as a database ({problem})"
-        ) from None
+    store = _open_store(config, clock)
     limited = RateLimited()
     client = client or web_client(config, limited)
     budgets = Budgets()

@@ -49,6 +49,7 @@ class Config:
     schedule_path: Path = BUNDLED_SCHEDULE
     conference_tz: str | None = None
     database_path: Path = Path("confbot.db")
+    database_url: str = ""  # postgresql://…: all state in PostgreSQL (wins over database_path)
     reminder_minutes: int = 10
     digest_channel: str | None = None
     digest_time: time = time(8, 0)
@@ -69,7 +70,7 @@ class Config:
         return bool(self.app_token)
 
     def __repr__(self) -> str:  # never print secrets
-        hidden = {"bot_token", "signing_secret", "app_token"}
+        hidden = {"bot_token", "signing_secret", "app_token", "database_url"}  # a URL may carry a password
         shown = ", ".join(
             f"{name}={'***' if name in hidden and getattr(self, name) else getattr(self, name)!r}"
             for name in self.__dataclass_fields__
@@ -117,6 +118,11 @@ class Config:
         if schedule_url and not _is_http_url(schedule_url):
             raise ConfigError(f"SCHEDULE_URL must be an http(s) URL, not {schedule_url!r}")
 
+        database_url = get("DATABASE_URL")
+        if database_url and not re.match(r"^postgres(ql)?://", database_url):
+            # The value itself is not shown: it may carry a password.
+            raise ConfigError("DATABASE_URL must be a PostgreSQL URL: postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
+
         public_url = get("PUBLIC_URL").rstrip("/") or None
         if public_url and not re.match(r"^https?://[^\s/]+", public_url):
             raise ConfigError(f"PUBLIC_URL must be an http(s) URL, not {public_url!r}")
@@ -138,6 +144,7 @@ class Config:
             schedule_path=Path(get("SCHEDULE_PATH")) if get("SCHEDULE_PATH") else BUNDLED_SCHEDULE,
             conference_tz=conference_tz,
             database_path=Path(get("DATABASE_PATH") or "confbot.db"),
+            database_url=database_url,
             reminder_minutes=_whole_number(env, "REMINDER_MINUTES", 10, lowest=0, highest=24 * 60),
             digest_channel=get("DIGEST_CHANNEL") or None,
             digest_time=_clock_time(env, "DIGEST_TIME", time(8, 0)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.reminders.planning import Announcement
-from bot.store.database import Store
+from bot.store.database import Store, upsert_sql
 
 
 class AnnouncementsTable:
@@ -14,22 +14,19 @@ class AnnouncementsTable:
         self.store = store
 
     def put(self, announcement: Announcement, now: datetime) -> None:
-        db = self.store.db
-        with db.conn:
-            db.execute(
-                "INSERT OR REPLACE INTO announcements (channel, kind, value, minutes, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [announcement.channel, announcement.kind, announcement.value, announcement.minutes, now.isoformat()],
-            )
+        self.store.write(
+            upsert_sql(
+                "announcements", ["channel", "kind", "value", "minutes", "created_at"], ["channel", "kind", "value"]
+            ),
+            [announcement.channel, announcement.kind, announcement.value, announcement.minutes, now.isoformat()],
+        )
 
     def remove_channel(self, channel: str) -> int:
-        db = self.store.db
-        with db.conn:
-            return db.execute("DELETE FROM announcements WHERE channel = ?", [channel]).rowcount
+        return self.store.write("DELETE FROM announcements WHERE channel = ?", [channel])
 
     def all(self, channel: str | None = None) -> list[Announcement]:
         query, params = "SELECT channel, kind, value, minutes FROM announcements", []
         if channel is not None:
             query, params = query + " WHERE channel = ?", [channel]
-        rows = self.store.db.execute(query + " ORDER BY channel, kind, value", params).fetchall()
+        rows = self.store.query(query + " ORDER BY channel, kind, value", params)
         return [Announcement(*row) for row in rows]

@@ -8,6 +8,11 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 
+import psycopg
+from psycopg import errors as pg
+
+DatabaseError = psycopg.Error  # PostgreSQL's errors, all of them
+
 _ADVICE = {
     "busy": "The database is busy right now, so nothing was changed. Try again in a moment.",
     "full": "I can't save anything: the database's disk is full. Nothing was changed; the bot's log says more.",
@@ -40,11 +45,28 @@ def kind_of(error: sqlite3.Error) -> str:
     return "broken"
 
 
+def postgres_kind_of(error: psycopg.Error) -> str:
+    if isinstance(error, pg.LockNotAvailable | pg.QueryCanceled | pg.DeadlockDetected | pg.SerializationFailure):
+        return "busy"
+    if type(error).__name__ == "PoolTimeout":  # every connection in use past the wait
+        return "busy"
+    if isinstance(error, pg.DiskFull | pg.OutOfMemory):
+        return "full"
+    if isinstance(error, pg.ReadOnlySqlTransaction):
+        return "read-only"
+    return "broken"
+
+
+_POSTGRES_TROUBLE = (psycopg.OperationalError, pg.ReadOnlySqlTransaction, pg.DiskFull, pg.DeadlockDetected)
+
+
 @contextlib.contextmanager
 def storage_errors() -> Iterator[None]:
-    """Turns SQLite's operational errors (not the bugs: integrity, programming) into
-    StoreUnavailable."""
+    """Turns the databases' operational errors (not the bugs: integrity, programming)
+    into StoreUnavailable."""
     try:
         yield
     except sqlite3.OperationalError as error:
         raise StoreUnavailable(kind_of(error), str(error)) from None
+    except _POSTGRES_TROUBLE as error:
+        raise StoreUnavailable(postgres_kind_of(error), str(error).strip()) from None

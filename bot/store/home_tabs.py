@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.store.database import Store
+from bot.store.database import Store, upsert_sql
 
 
 class HomeTabsTable:
@@ -12,16 +12,12 @@ class HomeTabsTable:
         self.store = store
 
     def opened(self, user_id: str, now: datetime) -> None:
-        db = self.store.db
-        with db.conn:
-            db.execute(
-                "INSERT OR REPLACE INTO home_tabs (user_id, opened_at) VALUES (?, ?)", [user_id, now.isoformat()]
-            )
+        self.store.write(upsert_sql("home_tabs", ["user_id", "opened_at"], ["user_id"]), [user_id, now.isoformat()])
 
     def has_opened(self, user_id: str) -> bool:
-        return self.store.db.execute("SELECT 1 FROM home_tabs WHERE user_id = ?", [user_id]).fetchone() is not None
+        return self.store.one("SELECT 1 FROM home_tabs WHERE user_id = ?", [user_id]) is not None
 
     def users(self) -> list[str]:
         """Most recently opened first: after a reload, those tabs are refreshed first."""
-        rows = self.store.db.execute("SELECT user_id FROM home_tabs ORDER BY opened_at DESC, user_id").fetchall()
+        rows = self.store.query("SELECT user_id FROM home_tabs ORDER BY opened_at DESC, user_id")
         return [row[0] for row in rows]

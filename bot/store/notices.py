@@ -14,19 +14,18 @@ class Notices:
 
     def first(self, user_id: str, session_id: str, kind: str, detail: str, now: datetime) -> bool:
         """Record the notice; True when it is new (tell them), False when told before."""
-        db = self.store.db
-        with db.conn:
-            cursor = db.execute(
-                "INSERT OR IGNORE INTO notices (user_id, session_id, kind, detail, sent_at) VALUES (?, ?, ?, ?, ?)",
+        return (
+            self.store.write(
+                "INSERT INTO notices (user_id, session_id, kind, detail, sent_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
                 [user_id, session_id, kind, detail, stamp(now)],
             )
-        return cursor.rowcount == 1
+            == 1
+        )
 
     def forget(self, user_id: str, session_id: str, kind: str, detail: str) -> None:
         """The notice could not be delivered: let a later attempt send it."""
-        db = self.store.db
-        with db.conn:
-            db.execute(
-                "DELETE FROM notices WHERE user_id = ? AND session_id = ? AND kind = ? AND detail = ?",
-                [user_id, session_id, kind, detail],
-            )
+        self.store.write(
+            "DELETE FROM notices WHERE user_id = ? AND session_id = ? AND kind = ? AND detail = ?",
+            [user_id, session_id, kind, detail],
+        )

@@ -35,12 +35,7 @@ class AdminNotices:
         answer), unless the last `kind` told was this same `state`: a broken file is told
         once per distinct set of errors, however often it is read. Atomic, so processes
         reading the same file tell it once. Returns whether it was told now."""
-        with self.notices.store.db.conn as connection:
-            changed = connection.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
-                "SET value = excluded.value WHERE settings.value IS NOT excluded.value",
-                [f"told_admins:{kind}", state],
-            ).rowcount
+        changed = self.notices.store.change_setting(f"told_admins:{kind}", state)
         if changed:
             self.tell(reply, kind, skip=already_know)
         return bool(changed)

@@ -13,7 +13,7 @@ from bot.console.standin import block_kit_problems
 from bot.reminders.ledger import Ledger
 from bot.schedule import load_schedule, parse_schedule
 from bot.schedule.current import CurrentSchedule
-from bot.store.database import Store
+from bot.store.database import SqliteStore
 from bot.views.follow_news import FOLLOW_EVENT, follow_news_metadata, follow_news_reply
 from tests.conftest import SEED
 from tests.slackkit import DETROIT, RunningBot, all_text, buttons
@@ -189,7 +189,7 @@ def follows(tmp_path):
     schedule, _ = load_schedule(SEED)
     now = datetime(2022, 10, 24, 9, 0, tzinfo=DETROIT)
     catalog = CurrentSchedule(schedule, "seed", now)
-    store = Store(tmp_path / "follows.db", clock=lambda: now)
+    store = SqliteStore(tmp_path / "follows.db", clock=lambda: now)
     told: list[tuple[str, list[str]]] = []
     follows = Follows(
         catalog,

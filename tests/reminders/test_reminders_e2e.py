@@ -20,7 +20,7 @@ import pytest
 from bot.console.standin import SlackStandIn
 from bot.reminders.ledger import Ledger
 from bot.schedule import load_schedule
-from bot.store.database import Store
+from bot.store.database import SqliteStore
 from tests.conftest import REPO, free_port
 
 pytestmark = pytest.mark.slow  # real processes: `pytest -m 'not slow'` skips them
@@ -49,7 +49,7 @@ def seed_subscriptions(tmp_path, users: int = USERS, talks: int = 3):
     schedule_path = tmp_path / "soon.md"
     due = soon_schedule(schedule_path, talks)
     schedule, _ = load_schedule(schedule_path)
-    store = Store(tmp_path / "shared.db")
+    store = SqliteStore(tmp_path / "shared.db")
     ledger = Ledger(store, LEAD_MINUTES, clock=lambda: datetime.now(UTC))
     for n in range(users):
         user = f"U{n:04d}"

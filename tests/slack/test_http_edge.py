@@ -14,7 +14,7 @@ import pytest
 from bot.bootstrap import build_bot
 from bot.console.signing import signature_headers, slash_command_body
 from bot.server import HttpServing, create_http_server
-from bot.store.database import Store
+from bot.store.database import SqliteStore
 from bot.store.errors import StoreUnavailable, kind_of
 from tests.conftest import SEED, free_port
 from tests.slackkit import SECRET, RunningBot, bot_config
@@ -153,14 +153,14 @@ def test_a_locked_database_answers_busy_at_once_and_writes_nothing_later(running
 
 def test_a_read_only_database_gives_a_clear_reply_a_log_line_and_a_503(tmp_path, standin, monkeypatch, caplog):
     bot = RunningBot(tmp_path, SEED, "2022-10-24T08:00", standin)
-    original = Store._connect
+    original = SqliteStore._connect
 
     def read_only(self, busy_seconds):  # as if the file had become read-only after start
         connection = original(self, busy_seconds)
         connection.execute("PRAGMA query_only = ON")
         return connection
 
-    monkeypatch.setattr(Store, "_connect", read_only)
+    monkeypatch.setattr(SqliteStore, "_connect", read_only)
     try:
         with caplog.at_level(logging.WARNING):
             reply = bot.conf("sub 1Avqp")
@@ -203,7 +203,7 @@ def test_an_answer_the_response_url_cannot_take_is_one_log_line(running, caplog)
 
 def test_a_full_disk_gives_a_clear_reply_and_a_log_line(tmp_path, standin, monkeypatch, caplog):
     bot = RunningBot(tmp_path, SEED, "2022-10-20T08:00", standin)
-    original = Store._connect
+    original = SqliteStore._connect
 
     def no_room_to_grow(self, busy_seconds):  # the disk fills up: the file cannot take another page
         connection = original(self, busy_seconds)
@@ -211,7 +211,7 @@ def test_a_full_disk_gives_a_clear_reply_and_a_log_line(tmp_path, standin, monke
         connection.execute(f"PRAGMA max_page_count = {pages}")
         return connection
 
-    monkeypatch.setattr(Store, "_connect", no_room_to_grow)
+    monkeypatch.setattr(SqliteStore, "_connect", no_room_to_grow)
     try:
         with caplog.at_level(logging.WARNING):
             replies = []

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from bot.store.database import Store
+from bot.store.database import SqliteStore
 from bot.store.migrations import MIGRATIONS, migrate
 
 
@@ -35,7 +35,7 @@ def test_an_old_database_upgrades_with_its_rows_intact(tmp_path):
     old["settings"].insert({"key": "digest_channel", "value": "C0CONF"})
     old.conn.close()
 
-    store = Store(path)
+    store = SqliteStore(path)
     assert names(store.db) == [m.__name__ for m in MIGRATIONS]
     assert list(store.db["subscriptions"].rows) == [
         {"user_id": "U1", "session_id": "1Auye", "created_at": "2022-10-20T10:00:00"}
