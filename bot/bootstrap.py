@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, CorrectedClock, OffsetClock, SystemClock
 from bot.conf.announcements import UpNext
 from bot.conf.follows import Follows
 from bot.conf.home import HomePage
@@ -42,6 +42,7 @@ from bot.store.database import Store
 from bot.store.errors import DatabaseError
 from bot.store.home_tabs import HomeTabsTable
 from bot.store.notices import Notices
+from bot.store.postgres import PostgresStore
 from bot.views.follow_news import follow_news_metadata, follow_news_reply
 from bot.webapi.admin_notices import AdminNotices
 from bot.webapi.budget import Budgets, CountingRateLimitHandler, RateLimited
@@ -166,6 +167,11 @@ def _with_fetched_schedule(config: Config) -> Config:
     return replace(config, schedule_path=path)
 
 
+def _host_clock(config: Config) -> Clock:
+    offset = config.clock_offset_seconds
+    return OffsetClock(SystemClock(), timedelta(seconds=offset)) if offset else SystemClock()
+
+
 def _open_store(config: Config, clock: Clock) -> Store:
     """The database the settings name; one line naming the setting when it cannot be used."""
     try:
@@ -189,7 +195,8 @@ def build_bot(
     auth.test before the app is made, and the answer kept, so no request waits on it
     later. `loaded`: the schedule already read (the console
     reads it first for its zone). Raises ScheduleError when the schedule cannot be loaded."""
-    clock = clock or SystemClock()
+    injected = clock is not None
+    clock = clock or _host_clock(config)
     config = _with_fetched_schedule(config)
     schedule, warnings = loaded or load_schedule(config.schedule_path, config.conference_tz)
     for warning in warnings:
@@ -197,6 +204,11 @@ def build_bot(
     source = config.schedule_url or str(config.schedule_path)
     catalog = CurrentSchedule(schedule, source, clock.now())
     store = _open_store(config, clock)
+    if not injected and isinstance(store, PostgresStore):
+        # Several hosts share this database: each reads the time by the database's clock, so
+        # none sends early or takes over a live peer's work because its own clock is off.
+        clock = CorrectedClock(clock, store.database_time)
+        store._now = clock.now
     limited = RateLimited()
     client = client or web_client(config, limited)
     budgets = Budgets()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -54,3 +55,46 @@ class ScaledClock:
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=(self._monotonic() - self._origin) * self._speed)
+
+
+class OffsetClock:
+    """Another clock, off by a fixed amount: a host whose clock is wrong (CLOCK_OFFSET_SECONDS, for tests)."""
+
+    def __init__(self, base: Clock, offset: timedelta):
+        self.base, self.offset = base, offset
+
+    def now(self) -> datetime:
+        return self.base.now() + self.offset
+
+
+class CorrectedClock:
+    """A host's clock corrected to a reference (the shared database's clock), so hosts
+    whose clocks disagree agree on when a reminder is due. The offset is measured at the
+    first reading and again every `every` seconds; if the reference cannot be read, the
+    last offset stays (`reference` then answers None)."""
+
+    def __init__(
+        self, base: Clock, reference: Callable[[], datetime | None], every: float = 60.0, monotonic=time.monotonic
+    ):
+        self.base, self.reference, self.every, self._monotonic = base, reference, every, monotonic
+        self._offset = timedelta(0)
+        self._measured_at: float | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def offset(self) -> timedelta:
+        return self._offset
+
+    def now(self) -> datetime:
+        with self._lock:
+            if self._measured_at is None or self._monotonic() - self._measured_at >= self.every:
+                self._measure()
+            return self.base.now() + self._offset
+
+    def _measure(self) -> None:
+        self._measured_at = self._monotonic()
+        before = self.base.now()
+        reference = self.reference()
+        after = self.base.now()
+        if reference is not None:  # else the reference is away: keep the last offset, measure again later
+            self._offset = reference - (before + (after - before) / 2)

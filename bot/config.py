@@ -64,6 +64,7 @@ class Config:
     reminder_lease_seconds: float = 10.0  # a silent process's claims are taken over after this
     reminder_senders: int = 32  # reminder posts in flight at once: a Slack round trip is tens of ms
     reminder_lookahead_seconds: float = 1.0  # claim this far ahead, post at the due second
+    clock_offset_seconds: float = 0.0  # tests only: this host's clock is off by this much
 
     @property
     def socket_mode(self) -> bool:
@@ -158,6 +159,7 @@ class Config:
             reminder_lease_seconds=_seconds(env, "REMINDER_LEASE_SECONDS", 10.0),
             reminder_senders=_whole_number(env, "REMINDER_SENDERS", 32, lowest=1, highest=64),
             reminder_lookahead_seconds=_seconds(env, "REMINDER_LOOKAHEAD_SECONDS", 1.0, lowest=0.0),
+            clock_offset_seconds=_clock_offset(env),
         )
 
 
@@ -168,6 +170,18 @@ def _whole_number(env: Mapping[str, str], name: str, default: int, *, lowest: in
     if not re.fullmatch(r"\d+", raw) or not lowest <= int(raw) <= highest:
         raise ConfigError(f"{name} must be a whole number from {lowest} to {highest}, not {raw!r}")
     return int(raw)
+
+
+def _clock_offset(env: Mapping[str, str]) -> float:
+    """CLOCK_OFFSET_SECONDS (tests): a host clock this far off, either way, up to a day."""
+    raw = env.get("CLOCK_OFFSET_SECONDS", "").strip()
+    try:
+        value = float(raw or 0)
+    except ValueError:
+        value = float("nan")
+    if not -86400 <= value <= 86400:
+        raise ConfigError(f"CLOCK_OFFSET_SECONDS must be seconds from -86400 to 86400, not {raw!r}")
+    return value
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float, lowest: float = 0.05) -> float:

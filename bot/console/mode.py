@@ -171,6 +171,7 @@ def run_console(
                 "app_token": "",
                 "api_url": standin.api_url,
                 "database_path": database,
+                "database_url": "",  # the console keeps its own SQLite file, whatever DATABASE_URL says
                 "admin_user_ids": config.admin_user_ids | {CONSOLE_USER},  # you are the organiser here
             }
         )

@@ -89,6 +89,13 @@ class PostgresStore(Store):
         row = self.one("SELECT clock_timestamp()")
         return row[0] + self.clock_offset
 
+    def database_time(self) -> datetime | None:
+        """The server's clock (what hosts correct theirs to), or None when it cannot be read."""
+        try:
+            return self.lease_now(datetime.now())
+        except psycopg.Error:
+            return None
+
     def writable(self) -> bool:
         """/healthz: a write that waits for nothing (a lock held elsewhere means busy)."""
         try:
