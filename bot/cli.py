@@ -67,6 +67,40 @@ def _convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_copy(args: argparse.Namespace) -> int:
+    """Never prints the URL: it may carry a password."""
+    from bot.store.copy import CopyError, copy_database
+    from bot.store.errors import DatabaseError
+    from bot.store.postgres import PostgresStore
+
+    if not args.target.startswith(("postgresql://", "postgres://")):
+        print(
+            "confbot db copy: --to must be a PostgreSQL URL: postgresql://USER:PASSWORD@HOST/DATABASE", file=sys.stderr
+        )
+        return 2
+    try:
+        target = PostgresStore(args.target)
+    except DatabaseError as problem:
+        print(f"confbot db copy: cannot use the PostgreSQL database ({_first_line(problem)})", file=sys.stderr)
+        return 1
+    try:
+        copied = copy_database(Path(args.source), target)
+    except (CopyError, DatabaseError) as problem:
+        print(f"confbot db copy: nothing copied: {_first_line(problem)}", file=sys.stderr)
+        return 1
+    finally:
+        target.close()
+    for each in copied:
+        print(f"{each.table}: {plural(each.read, 'row')} read, {each.added} new")
+    added = sum(each.added for each in copied)
+    print(f"copied {plural(added, 'new row')} into PostgreSQL (rows already there were kept)")
+    return 0
+
+
+def _first_line(problem: Exception) -> str:
+    return (str(problem).strip().splitlines() or [type(problem).__name__])[0]
+
+
 def _overwrite_refusal(source: Path, target: Path, force: bool) -> str | None:
     """Why `target` must not be written, if so: it is the input (the organiser's own
     file, front matter and all; --force does not change that), or it exists."""
@@ -197,6 +231,16 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"schedule file: {SCHEDULE_FORMATS} (default: $SCHEDULE_PATH or the bundled one)",
     )
     console.set_defaults(run=_console)
+
+    database = commands.add_parser("db", help="the bot's database")
+    database_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    copy = database_commands.add_parser(
+        "copy",
+        help="copy a SQLite database into PostgreSQL (one transaction; rows already there are kept)",
+    )
+    copy.add_argument("--from", dest="source", required=True, metavar="PATH", help="the SQLite file (DATABASE_PATH)")
+    copy.add_argument("--to", dest="target", required=True, metavar="URL", help="postgresql://… (DATABASE_URL)")
+    copy.set_defaults(run=_db_copy)
     return parser
 
 

@@ -37,6 +37,12 @@ class _Transaction:
     def execute(self, sql: str, params: Sequence = ()) -> psycopg.Cursor:
         return self.connection.execute(postgres_sql(sql), list(params))
 
+    def executemany(self, sql: str, rows: Sequence[Sequence]) -> int:
+        """The rows all the statements changed."""
+        with self.connection.cursor() as cursor:
+            cursor.executemany(postgres_sql(sql), [list(row) for row in rows])
+            return cursor.rowcount
+
 
 class PostgresStore(Store):
     dialect = "postgresql"
