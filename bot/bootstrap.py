@@ -208,7 +208,7 @@ def build_bot(
         # Several hosts share this database: each reads the time by the database's clock, so
         # none sends early or takes over a live peer's work because its own clock is off.
         clock = CorrectedClock(clock, store.database_time)
-        store._now = clock.now
+        store.use_clock(clock.now)
     limited = RateLimited()
     client = client or web_client(config, limited)
     budgets = Budgets()

@@ -70,6 +70,10 @@ class Store:
     def __init__(self, clock: Callable[[], datetime] | None = None):
         self._now = clock or (lambda: datetime.now(UTC))
 
+    def use_clock(self, clock: Callable[[], datetime]) -> None:
+        """Stamp rows by this clock from now on (a host clock corrected to the database's)."""
+        self._now = clock
+
     # -- the engine's primitives ------------------------------------------------------
 
     def query(self, sql: str, params: Sequence = ()) -> list[tuple]:
