@@ -175,7 +175,9 @@ def _host_clock(config: Config) -> Clock:
 def _open_store(config: Config, clock: Clock) -> Store:
     """The database the settings name; one line naming the setting when it cannot be used."""
     try:
-        return open_store(config.database_path, config.database_url, clock=clock.now)
+        return open_store(
+            config.database_path, config.database_url, clock=clock.now, pool_size=config.database_pool_size
+        )
     except (sqlite3.Error, OSError) as problem:
         raise ConfigError(
             f"DATABASE_PATH: cannot use {str(config.database_path)!r} as a database ({problem})"
@@ -208,6 +210,9 @@ def build_bot(
         # Several hosts share this database: each reads the time by the database's clock, so
         # none sends early or takes over a live peer's work because its own clock is off.
         clock = CorrectedClock(clock, store.database_time)
+        for _ in range(5):  # a few tries for a quick round trip
+            if clock.measure():
+                break
         store.use_clock(clock.now)
     limited = RateLimited()
     client = client or web_client(config, limited)

@@ -69,32 +69,34 @@ class OffsetClock:
 
 class CorrectedClock:
     """A host's clock corrected to a reference (the shared database's clock), so hosts
-    whose clocks disagree agree on when a reminder is due. The offset is measured at the
-    first reading and again every `every` seconds; if the reference cannot be read, the
-    last offset stays (`reference` then answers None)."""
+    whose clocks disagree agree on when a reminder is due. `measure()` (at start, then a
+    job every minute) reads the reference; `now()` never waits on it. A reading whose
+    round trip took longer than `MAX_ROUND_TRIP` is thrown away (its midpoint could be
+    off by half of it, and a reminder must never go early); so is a failed one (`reference`
+    answers None): the last offset stays."""
 
-    def __init__(
-        self, base: Clock, reference: Callable[[], datetime | None], every: float = 60.0, monotonic=time.monotonic
-    ):
-        self.base, self.reference, self.every, self._monotonic = base, reference, every, monotonic
+    MAX_ROUND_TRIP = 0.2  # seconds
+
+    def __init__(self, base: Clock, reference: Callable[[], datetime | None], monotonic=time.monotonic):
+        self.base, self.reference, self._monotonic = base, reference, monotonic
         self._offset = timedelta(0)
-        self._measured_at: float | None = None
         self._lock = threading.Lock()
 
     @property
     def offset(self) -> timedelta:
-        return self._offset
+        with self._lock:
+            return self._offset
 
     def now(self) -> datetime:
-        with self._lock:
-            if self._measured_at is None or self._monotonic() - self._measured_at >= self.every:
-                self._measure()
-            return self.base.now() + self._offset
+        return self.base.now() + self.offset
 
-    def _measure(self) -> None:
-        self._measured_at = self._monotonic()
-        before = self.base.now()
+    def measure(self) -> bool:
+        """Read the reference once; True when the reading was used."""
+        started, before = self._monotonic(), self.base.now()
         reference = self.reference()
-        after = self.base.now()
-        if reference is not None:  # else the reference is away: keep the last offset, measure again later
-            self._offset = reference - (before + (after - before) / 2)
+        took = self._monotonic() - started
+        if reference is None or took > self.MAX_ROUND_TRIP:
+            return False
+        with self._lock:
+            self._offset = reference - (before + timedelta(seconds=took / 2))
+        return True

@@ -50,6 +50,7 @@ class Config:
     conference_tz: str | None = None
     database_path: Path = Path("confbot.db")
     database_url: str = ""  # postgresql://…: all state in PostgreSQL (wins over database_path)
+    database_pool_size: int = 20  # PostgreSQL connections per process, at most
     reminder_minutes: int = 10
     digest_channel: str | None = None
     digest_time: time = time(8, 0)
@@ -146,6 +147,7 @@ class Config:
             conference_tz=conference_tz,
             database_path=Path(get("DATABASE_PATH") or "confbot.db"),
             database_url=database_url,
+            database_pool_size=_whole_number(env, "DATABASE_POOL_SIZE", 20, lowest=2, highest=500),
             reminder_minutes=_whole_number(env, "REMINDER_MINUTES", 10, lowest=0, highest=24 * 60),
             digest_channel=get("DIGEST_CHANNEL") or None,
             digest_time=_clock_time(env, "DIGEST_TIME", time(8, 0)),

@@ -58,6 +58,8 @@ def start_jobs(bot) -> None:
     every(5, "user-zones", lambda: bot.zones.warm(bot.ledger.users_due_before(bot.clock.now() + ZONES_AHEAD)))
     every(5, "schedule-file", bot.reloader.check_file, at_once=False)
     every(2, "home-tabs", bot.home.publish_stale, at_once=False)  # within the views.publish budget
+    if hasattr(bot.clock, "measure"):  # on PostgreSQL: the host clock kept corrected to the database's
+        every(60, "clock", bot.clock.measure, at_once=False)
     if config.schedule_url:
         every(config.schedule_refresh_minutes * 60, "schedule-url", bot.refresh_from_url, at_once=False)
     # The digest: on the minute by cron in the venue's zone, and a catch-up check each

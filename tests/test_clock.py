@@ -9,23 +9,18 @@ T0 = datetime(2022, 10, 24, 14, 0, tzinfo=UTC)
 
 def test_a_host_clock_90_seconds_ahead_reads_the_reference_time():
     host = OffsetClock(ManualClock(T0), timedelta(seconds=90))
-    ticks = [0.0]
-    corrected = CorrectedClock(host, reference=lambda: T0, every=60, monotonic=lambda: ticks[0])
-    assert corrected.now() == T0
-    assert corrected.offset == timedelta(seconds=-90)
+    corrected = CorrectedClock(host, reference=lambda: T0, monotonic=lambda: 0.0)
+    assert corrected.now() == T0 + timedelta(seconds=90)  # not measured yet: the host's own
+    assert corrected.measure()
+    assert corrected.now() == T0 and corrected.offset == timedelta(seconds=-90)
 
 
-def test_the_offset_is_measured_again_and_kept_while_the_reference_is_away():
+def test_a_slow_or_failed_reading_keeps_the_last_offset():
     base = ManualClock(T0)
-    ticks = [0.0]
-    reference = [T0 + timedelta(seconds=5)]
-    corrected = CorrectedClock(base, reference=lambda: reference[0], every=60, monotonic=lambda: ticks[0])
-    assert corrected.now() == T0 + timedelta(seconds=5)
-    reference[0] = None  # the database cannot be read
-    ticks[0] = 61
-    assert corrected.now() == T0 + timedelta(seconds=5)  # the last offset stays
-    reference[0] = T0 + timedelta(seconds=7)
-    ticks[0] = 90  # measured at 61: not yet again
-    assert corrected.now() == T0 + timedelta(seconds=5)
-    ticks[0] = 122
-    assert corrected.now() == T0 + timedelta(seconds=7)
+    ticks = iter([0.0, 0.01, 10.0, 10.5, 20.0, 20.02])  # round trips: 10 ms, 500 ms, 20 ms
+    readings = iter([T0 + timedelta(seconds=5), T0 + timedelta(seconds=60), None])
+    corrected = CorrectedClock(base, reference=lambda: next(readings), monotonic=lambda: next(ticks))
+    assert corrected.measure() and corrected.offset == timedelta(seconds=5, milliseconds=-5)
+    assert not corrected.measure()  # 500 ms round trip: could be off by 250 ms, thrown away
+    assert not corrected.measure()  # the reference is away
+    assert corrected.offset == timedelta(seconds=5, milliseconds=-5)

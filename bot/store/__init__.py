@@ -8,12 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.store.database import SqliteStore, Store
+from bot.store.postgres import POOL_SIZE, PostgresStore
 
 
-def open_store(path: str | Path, url: str = "", clock: Callable[[], datetime] | None = None) -> Store:
+def open_store(
+    path: str | Path, url: str = "", clock: Callable[[], datetime] | None = None, pool_size: int = POOL_SIZE
+) -> Store:
     """PostgreSQL when `url` (DATABASE_URL) is set, else the SQLite file at `path`."""
     if url:
-        from bot.store.postgres import PostgresStore  # psycopg loads only where it is used
-
-        return PostgresStore(url, clock=clock)
+        return PostgresStore(url, clock=clock, pool_size=pool_size)
     return SqliteStore(path, clock=clock)

@@ -1,7 +1,8 @@
 """`python -m bot db copy --from PATH --to URL`: a SQLite database into PostgreSQL.
 
-One transaction: a failure leaves the target as it was. Rows already there (same key)
-are kept, so running it again copies nothing twice. The source is opened read-only and
+One transaction: a failure leaves the target as it was. Rows already there (same key;
+a reminder: same person, session and start) are kept, so running it again copies nothing
+twice, and a target a bot already used keeps its own rows. The source is opened read-only and
 may be of an older schema: the columns it has are copied, the target's migrations make
 the rest. The counts `stats` reads are not copied: the target's triggers keep them from
 the subscriptions as they arrive. Workers are not copied: they are live processes.
@@ -72,11 +73,13 @@ def copy_database(path: Path, target: PostgresStore, report: Callable[[Copied], 
                 columns = _columns(source, table)
                 if not columns:  # a table an older schema did not have yet
                     continue
+                if table == "reminders":  # the target numbers them: its own rows may have those ids
+                    columns.remove("id")
                 insert = (
                     f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
                     "ON CONFLICT DO NOTHING"
                 )
-                rows = source.execute(f"SELECT {', '.join(columns)} FROM {table}")
+                rows = source.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid")
                 read = added = 0
                 while batch := rows.fetchmany(BATCH):
                     read += len(batch)
@@ -86,11 +89,6 @@ def copy_database(path: Path, target: PostgresStore, report: Callable[[Copied], 
                         first_line = str(refused).strip().splitlines()[0]
                         raise CopyError(f"PostgreSQL refused a row of {table} ({first_line})") from None
                 copied.append(Copied(table, read, added))
-            # Reminders came with their ids: new ones continue after the highest.
-            tx.execute(
-                "SELECT setval(pg_get_serial_sequence('reminders', 'id'), coalesce(max(id), 0) + 1, false) "
-                "FROM reminders"
-            )
     finally:
         source.close()
     for each in copied:

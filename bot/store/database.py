@@ -244,7 +244,7 @@ class Store:
         return bool(
             self.write(
                 "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
-                "SET value = excluded.value WHERE settings.value IS DISTINCT FROM excluded.value",
+                "SET value = excluded.value WHERE settings.value <> excluded.value OR settings.value IS NULL",
                 [key, value],
             )
         )

@@ -19,13 +19,16 @@ class DigestRecords:
         alive_since = stamp(self.store.lease_now(now) - lease)
         lock = " FOR UPDATE" if self.store.lock_rows else ""  # the day's row held until we decide
         with self.store.transaction() as tx:
-            if tx.execute(
-                "INSERT INTO digests (day, status, claimed_by, claimed_at) VALUES (?, 'claimed', ?, ?) "
-                "ON CONFLICT DO NOTHING",
-                [key, worker, stamp(now)],
-            ).rowcount:
-                return "new"
-            status, holder = tx.execute(f"SELECT status, claimed_by FROM digests WHERE day = ?{lock}", [key]).fetchone()
+            row = None
+            while row is None:  # a peer may release the day between our insert and our read: insert again
+                if tx.execute(
+                    "INSERT INTO digests (day, status, claimed_by, claimed_at) VALUES (?, 'claimed', ?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    [key, worker, stamp(now)],
+                ).rowcount:
+                    return "new"
+                row = tx.execute(f"SELECT status, claimed_by FROM digests WHERE day = ?{lock}", [key]).fetchone()
+            status, holder = row
             if status == "failed" and retry_failed:
                 outcome = "new"
             elif status != "claimed":

@@ -46,7 +46,9 @@ def kind_of(error: sqlite3.Error) -> str:
 
 
 def postgres_kind_of(error: psycopg.Error) -> str:
-    if isinstance(error, pg.LockNotAvailable | pg.QueryCanceled | pg.DeadlockDetected | pg.SerializationFailure):
+    transient = (pg.LockNotAvailable, pg.QueryCanceled, pg.DeadlockDetected, pg.SerializationFailure)
+    restarting = (pg.AdminShutdown, pg.CannotConnectNow, pg.CrashShutdown)  # back in a moment
+    if isinstance(error, transient + restarting):
         return "busy"
     if type(error).__name__ == "PoolTimeout":  # every connection in use past the wait
         return "busy"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.store.database import Store, upsert_sql
+from bot.store.database import Store, stamp, upsert_sql
 
 
 class HomeTabsTable:
@@ -12,7 +12,7 @@ class HomeTabsTable:
         self.store = store
 
     def opened(self, user_id: str, now: datetime) -> None:
-        self.store.write(upsert_sql("home_tabs", ["user_id", "opened_at"], ["user_id"]), [user_id, now.isoformat()])
+        self.store.write(upsert_sql("home_tabs", ["user_id", "opened_at"], ["user_id"]), [user_id, stamp(now)])
 
     def has_opened(self, user_id: str) -> bool:
         return self.store.one("SELECT 1 FROM home_tabs WHERE user_id = ?", [user_id]) is not None

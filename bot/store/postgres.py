@@ -11,17 +11,68 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
+import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 
 import psycopg
-from psycopg_pool import ConnectionPool
+from psycopg.conninfo import conninfo_to_dict
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.store.database import BUSY_SECONDS, Store, upsert_sql
 from bot.store.migrations import migrate_postgres
 
-POOL_SIZE = 40  # Bolt's listeners, the reminder senders and the jobs, each at most one at a time
-POOL_WAIT_SECONDS = 5.0  # a connection not free by then: "busy"
+POOL_SIZE = 20  # per process: two hosts stay well inside a small managed plan's connections
+POOL_WAIT_SECONDS = 1.5  # a connection not free by then: "busy", inside Slack's 3 seconds
+CONNECT_SECONDS = 10
+
+
+def _password(url: str) -> str:
+    try:
+        return conninfo_to_dict(url).get("password") or ""
+    except psycopg.Error:
+        return ""
+
+
+def without_password(text: str, url: str) -> str:
+    """`text` with the URL's password (as given, and percent-decoded) blotted out."""
+    secrets = {_password(url), *re.findall(r"://[^:/@]*:([^@/]*)@", url)} - {""}
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def _check_reachable(url: str) -> None:
+    """One connection before the pool: the reason it fails, in one line, without the password."""
+    try:
+        conninfo_to_dict(url)
+    except psycopg.Error:
+        raise psycopg.ProgrammingError("DATABASE_URL is not a valid PostgreSQL URL") from None
+    try:
+        psycopg.connect(url, connect_timeout=CONNECT_SECONDS).close()
+    except psycopg.Error as problem:
+        first = (str(problem).strip().splitlines() or ["cannot connect"])[0]
+        raise psycopg.OperationalError(without_password(first, url)) from None
+
+
+class _WithoutPassword(logging.Filter):
+    def __init__(self, url: str):
+        super().__init__()
+        self.url = url
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = without_password(message, self.url)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+def _hide_password_in_pool_logs(url: str) -> None:
+    pool_log = logging.getLogger("psycopg.pool")
+    if not any(isinstance(f, _WithoutPassword) for f in pool_log.filters):
+        pool_log.addFilter(_WithoutPassword(url))
 
 
 @functools.lru_cache(maxsize=512)
@@ -59,36 +110,67 @@ class PostgresStore(Store):
         self.url = url
         # The database's clock, read by leases; tests move it with `clock_offset`.
         self.clock_offset = timedelta(0)
+        _check_reachable(url)  # a clear reason now, rather than the pool's "incomplete after 5 s"
+        _hide_password_in_pool_logs(url)
         lock_ms = int(busy_seconds * 1000)
+
+        def configure(connection: psycopg.Connection) -> None:
+            # A lock held past the busy time is "busy", as SQLite's busy timeout says. Set
+            # per connection (not as startup options, which poolers such as PgBouncer refuse).
+            connection.execute(f"SET lock_timeout = {lock_ms}")
+            connection.execute("SET statement_timeout = 30000")
+
         self.pool = ConnectionPool(
             url,
             min_size=1,
             max_size=pool_size,
             timeout=POOL_WAIT_SECONDS,
-            # Autocommit: a transaction is always explicit (`transaction()`). A lock held
-            # past the busy time is "busy", as SQLite's busy timeout says.
-            kwargs={"autocommit": True, "options": f"-c lock_timeout={lock_ms} -c statement_timeout=30000"},
+            # Autocommit: a transaction is always explicit (`transaction()`).
+            kwargs={"autocommit": True},
+            configure=configure,
             open=False,
             name="confbot",
         )
-        self.pool.open(wait=True, timeout=POOL_WAIT_SECONDS)
-        with self.pool.connection() as connection:
-            migrate_postgres(connection)
+        try:
+            self.pool.open(wait=True, timeout=CONNECT_SECONDS)
+            with self._connection() as connection:
+                migrate_postgres(connection)
+        except BaseException:
+            self.pool.close()
+            raise
+
+    @contextlib.contextmanager
+    def _connection(self, timeout: float | None = None) -> Iterator[psycopg.Connection]:
+        """A pooled connection known to work: one the server dropped (a restart, a
+        failover) fails an empty query here and is replaced, not handed to a request.
+        (The pool's own `check` waits about a second per dead connection.)"""
+        for _ in range(self.pool.max_size + 1):
+            connection = self.pool.getconn(timeout)
+            try:
+                connection.execute("")
+            except psycopg.OperationalError:
+                self.pool.putconn(connection)  # broken: the pool discards it and opens another
+                continue
+            try:
+                yield connection
+            finally:
+                self.pool.putconn(connection)
+            return
+        raise psycopg.OperationalError("no working connection to PostgreSQL")
 
     def query(self, sql: str, params: Sequence = ()) -> list[tuple]:
-        with self.pool.connection() as connection:
+        with self._connection() as connection:
             return connection.execute(postgres_sql(sql), list(params)).fetchall()
 
     def write_many(self, sql: str, rows: Sequence[Sequence]) -> int:
         if not rows:
             return 0
-        with self.pool.connection() as connection, connection.transaction(), connection.cursor() as cursor:
-            cursor.executemany(postgres_sql(sql), [list(row) for row in rows])
-            return cursor.rowcount
+        with self.transaction() as tx:
+            return tx.executemany(sql, rows)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[_Transaction]:
-        with self.pool.connection() as connection, connection.transaction():
+        with self._connection() as connection, connection.transaction():
             yield _Transaction(connection)
 
     def lease_now(self, now: datetime) -> datetime:
@@ -105,16 +187,16 @@ class PostgresStore(Store):
     def writable(self) -> bool:
         """/healthz: a write that waits for nothing (a lock held elsewhere means busy)."""
         try:
-            with self.pool.connection(timeout=1.0) as connection, connection.transaction():
+            with self._connection(timeout=1.0) as connection, connection.transaction():
                 connection.execute("SET LOCAL lock_timeout = 1")
                 connection.execute(
                     postgres_sql(upsert_sql("settings", ["key", "value"], ["key"])),
                     ["_health", datetime.now().astimezone().isoformat(timespec="seconds")],
                 )
             return True
-        except psycopg.errors.LockNotAvailable:
+        except (psycopg.errors.LockNotAvailable, PoolTimeout):  # busy is healthy, as SQLite's busy is
             return True
-        except psycopg.Error:  # the pool's timeout (PoolTimeout is one), a connection refused: not writable
+        except psycopg.Error:  # a connection refused, a read-only server: not writable
             return False
 
     def close(self) -> None:

@@ -63,11 +63,26 @@ def test_every_row_arrives_and_a_second_copy_adds_nothing(tmp_path, postgres_url
         # The bot on PostgreSQL carries on: new reminders get new ids after the copied ones.
         ledger = Ledger(postgres, 10, clock=lambda: NOW)
         assert ledger.plan("U9", [talk(3, 30)]) == 1
-        assert max(r[0] for r in postgres.query("SELECT id FROM reminders")) == 7
+        assert postgres.one("SELECT id FROM reminders WHERE user_id = 'U9'")[0] > 6  # after the copied ones
         assert postgres.subscriptions("U1") == {"T0001", "T0002"} and postgres.feed_user(sqlite.feed_token("U1"))
     finally:
         sqlite.close()
         postgres.close()
+
+
+def test_a_target_a_bot_already_used_keeps_its_rows_beside_the_copied_ones(tmp_path, postgres_url):
+    used = open_store("", postgres_url, clock=lambda: NOW)
+    Ledger(used, 10, clock=lambda: NOW).plan("UPG", [talk(9, 40)])  # id 1 there already
+    used.close()
+    source = tmp_path / "confbot.db"
+    a_used_sqlite_database(source)
+    assert main(["db", "copy", "--from", str(source), "--to", postgres_url]) == 0
+    postgres = open_store("", postgres_url)
+    try:
+        users = sorted(row[0] for row in postgres.query("SELECT user_id FROM reminders"))
+    finally:
+        postgres.close()
+    assert users == ["U1", "U1", "U2", "U2", "U3", "U3", "UPG"]  # none lost to an id clash
 
 
 def test_a_row_postgresql_refuses_copies_nothing_at_all(tmp_path, postgres_url, capsys):
