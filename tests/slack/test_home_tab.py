@@ -46,6 +46,20 @@ def _published(bot: RunningBot, user_id: str = "U1") -> None:
         time.sleep(0.005)
 
 
+def _home_after(tmp_path, standin, *commands: str, at="2022-10-24T10:30", later=timedelta(0), **settings) -> dict:
+    """U1's Home tab, opened after `commands` and `later` on the clock."""
+    bot = _running(tmp_path, standin, at=at, **settings)
+    try:
+        for command in commands:
+            bot.conf(command)
+        bot.clock.set(bot.clock.now() + later)
+        home_opened(bot, "U1")
+        (view,) = _views(standin)
+    finally:
+        bot.close()
+    return view
+
+
 def _buttons(view: dict) -> list[tuple[str, str]]:
     return [
         (block["accessory"]["action_id"], block["accessory"].get("value", ""))
@@ -59,12 +73,7 @@ def _select(view: dict) -> dict:
 
 
 def test_opening_the_tab_with_no_subscriptions_publishes_an_invitation(tmp_path, standin):
-    bot = _running(tmp_path, standin)
-    try:
-        assert home_opened(bot, "U1").status == 200
-        (view,) = _views(standin)
-    finally:
-        bot.close()
+    view = _home_after(tmp_path, standin)
     assert view["user_id"] == "U1" and view["type"] == "home"
     assert block_kit_problems(view["blocks"], max_blocks=100) == []
     text = all_text(view)
@@ -76,15 +85,9 @@ def test_opening_the_tab_with_no_subscriptions_publishes_an_invitation(tmp_path,
 
 
 def test_three_subscriptions_show_the_next_one_with_a_countdown_and_unsubscribe_buttons(tmp_path, standin):
-    bot = _running(tmp_path, standin, public_url="https://confbot.example")
-    try:
-        for session_id in ("1Auyq", "1Auz2", "1BaT3"):  # 10:40 and 13:15 today, Tuesday 08:00
-            bot.conf(f"sub {session_id}")
-        bot.clock.set(bot.clock.now() + timedelta(seconds=50))  # 10:30:50: 9 min 10 s to go
-        home_opened(bot, "U1")
-        (view,) = _views(standin)
-    finally:
-        bot.close()
+    # 10:40 and 13:15 today, Tuesday 08:00; opened at 10:30:50, 9 min 10 s before the first
+    commands = ("sub 1Auyq", "sub 1Auz2", "sub 1BaT3")
+    view = _home_after(tmp_path, standin, *commands, later=timedelta(seconds=50), public_url="https://confbot.example")
     text = all_text(view)
     assert "Extending Cilium with eBPF for Exposing HTTP/1 Golden Metrics" in text.split("\n")[2]
     assert "starts in 10 minutes" in text  # rounded up
@@ -188,13 +191,7 @@ def test_the_tabs_buttons_unsubscribe_change_the_lead_time_and_unfollow(tmp_path
 
 
 def test_a_lead_time_set_by_command_is_still_selectable(tmp_path, standin):
-    bot = _running(tmp_path, standin)
-    try:
-        bot.conf("remind 20")
-        home_opened(bot, "U1")
-        (view,) = _views(standin)
-    finally:
-        bot.close()
+    view = _home_after(tmp_path, standin, "remind 20")
     select = _select(view)
     assert select["initial_option"]["value"] == "20"
     assert block_kit_problems(view["blocks"], max_blocks=100) == []
@@ -213,25 +210,12 @@ def test_the_messages_tab_publishes_nothing(tmp_path, standin):
 
 def test_the_tab_shows_times_in_the_persons_own_zone_too(tmp_path):
     with SlackStandIn(user_zones={"U1": "Asia/Tokyo"}) as standin:
-        bot = _running(tmp_path, standin)
-        try:
-            bot.conf("sub 1Auyq")
-            home_opened(bot, "U1")
-            (view,) = _views(standin)
-        finally:
-            bot.close()
+        view = _home_after(tmp_path, standin, "sub 1Auyq")
     assert "JST your time" in all_text(view)
 
 
 def test_before_the_conference_and_with_reminders_off(tmp_path, standin):
-    bot = _running(tmp_path, standin, at="2022-10-20T12:00")
-    try:
-        bot.conf("sub 1Auyq")
-        bot.conf("remind off")
-        home_opened(bot, "U1")
-        (view,) = _views(standin)
-    finally:
-        bot.close()
+    view = _home_after(tmp_path, standin, "sub 1Auyq", "remind off", at="2022-10-20T12:00")
     text = all_text(view)
     assert "starts Mon 24 Oct at 10:40" in text
     assert "Today:* no sessions. Conference days: Mon 24 Oct, Tue 25 Oct, Wed 26 Oct, Thu 27 Oct." in text
@@ -239,26 +223,13 @@ def test_before_the_conference_and_with_reminders_off(tmp_path, standin):
 
 
 def test_after_the_conference_all_sessions_are_over(tmp_path, standin):
-    bot = _running(tmp_path, standin)
-    try:
-        bot.conf("sub 1Auyq")
-        bot.clock.set(bot.clock.now() + timedelta(days=5))
-        home_opened(bot, "U1")
-        (view,) = _views(standin)
-    finally:
-        bot.close()
+    view = _home_after(tmp_path, standin, "sub 1Auyq", later=timedelta(days=5))
     assert "all your sessions are over" in all_text(view)
 
 
 def test_during_my_session_the_tab_says_now_and_counts_down_to_the_next(tmp_path, standin):
-    bot = _running(tmp_path, standin, at="2022-10-25T09:00")
-    try:
-        bot.conf("sub 1BaT3")  # Tue 08:00-12:00, under way
-        bot.conf("sub 1ARMh")  # Tue 11:45
-        home_opened(bot, "U1")
-        (view,) = _views(standin)
-    finally:
-        bot.close()
+    # 1BaT3: Tue 08:00-12:00, under way; 1ARMh: Tue 11:45
+    view = _home_after(tmp_path, standin, "sub 1BaT3", "sub 1ARMh", at="2022-10-25T09:00")
     text = all_text(view)
     assert "*Now:* <https://sched.co/1BaT3|Cilium Project Meeting> — *running until 12:00*" in text
     assert (
