@@ -79,25 +79,27 @@ class RunningBot:
         return self.post(body, signature_headers(secret, body, timestamp))
 
     def click(self, action_id: str, session_id: str, block_id: str, user: str = "U1", ephemeral: bool = True) -> Reply:
+        action = {"type": "button", "action_id": action_id, "block_id": block_id, "value": session_id}
+        return self.act(
+            action,
+            user,
+            container={"type": "message", "is_ephemeral": ephemeral, "channel_id": "C1"},
+            channel={"id": "C1", "name": "general"},
+            response_url=self.standin.response_url(f"click-{user}"),
+        )
+
+    def act(self, action: dict, user: str, **where) -> Reply:
+        """A block action (a button, a select), signed as Slack signs it; `where` says
+        where it happened (container, channel or view, response_url)."""
         payload = {
             "type": "block_actions",
             "user": {"id": user, "username": user.lower(), "team_id": "T0CONF"},
             "api_app_id": "A0CONFBOT",
             "token": "unused",
             "team": {"id": "T0CONF", "domain": "conf"},
-            "container": {"type": "message", "is_ephemeral": ephemeral, "channel_id": "C1"},
-            "channel": {"id": "C1", "name": "general"},
             "trigger_id": "1.2.3",
-            "response_url": self.standin.response_url(f"click-{user}"),
-            "actions": [
-                {
-                    "type": "button",
-                    "action_id": action_id,
-                    "block_id": block_id,
-                    "value": session_id,
-                    "action_ts": "1666620000.000100",
-                }
-            ],
+            "actions": [{"action_ts": "1666620000.000100", **action}],
+            **where,
         }
         body = urlencode({"payload": json.dumps(payload)})
         return self.post(body, signature_headers(SECRET, body))
@@ -183,16 +185,5 @@ def home_opened(bot: RunningBot, user: str = "U1") -> Reply:
 
 def act_in_home(bot: RunningBot, action: dict, user: str = "U1") -> Reply:
     """A block action from the user's Home tab: no response_url, the view as container."""
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "team_id": "T0CONF"},
-        "api_app_id": "A0CONFBOT",
-        "token": "unused",
-        "team": {"id": "T0CONF", "domain": "conf"},
-        "container": {"type": "view", "view_id": "V" + user},
-        "view": {"id": "V" + user, "type": "home"},
-        "trigger_id": "1.2.3",
-        "actions": [{"action_ts": "1666620000.000100", "block_id": "home", **action}],
-    }
-    body = urlencode({"payload": json.dumps(payload)})
-    return bot.post(body, signature_headers(SECRET, body))
+    home = {"container": {"type": "view", "view_id": "V" + user}, "view": {"id": "V" + user, "type": "home"}}
+    return bot.act({"block_id": "home", **action}, user, **home)
