@@ -213,6 +213,7 @@ def test_sigkill_during_dispatch_never_loses_or_doubles_a_reminder(tmp_path, sha
             kills += 1
             if database.statuses().get("sent", 0) == total:
                 break
+        last_start = datetime.now(UTC)
         process = start_bot(standin, schedule_path, database)
         try:
             wait_until_all_sent(database, total)
@@ -223,7 +224,9 @@ def test_sigkill_during_dispatch_never_loses_or_doubles_a_reminder(tmp_path, sha
     assert kills >= 2
     assert len(counted) == total
     assert set(counted.values()) == {1}, {k: v for k, v in counted.items() if v != 1}
-    assert max(lateness(standin, due)) < ON_TIME
+    # Each killed process had to start and begin posting first; the last one, once started,
+    # sends what is left at once (not after a lease: it sees its predecessors are gone).
+    assert max(lateness(standin, last_start)) < ON_TIME
 
 
 def test_three_processes_on_one_database_send_each_reminder_once(tmp_path, shared_database):
