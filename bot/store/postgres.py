@@ -13,6 +13,7 @@ import contextlib
 import functools
 import logging
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 
@@ -26,6 +27,7 @@ from bot.store.migrations import migrate_postgres
 POOL_SIZE = 20  # per process: two hosts stay well inside a small managed plan's connections
 POOL_WAIT_SECONDS = 1.5  # a connection not free by then: "busy", inside Slack's 3 seconds
 CONNECT_SECONDS = 10
+IDLE_CHECK_SECONDS = 2.0  # a connection idle longer is checked before use
 
 
 def _password(url: str) -> str:
@@ -110,6 +112,8 @@ class PostgresStore(Store):
         self.url = url
         # The database's clock, read by leases; tests move it with `clock_offset`.
         self.clock_offset = timedelta(0)
+        self._last_used: dict[int, float] = {}  # id(connection) -> when it was last given back
+        self.idle_check_seconds = IDLE_CHECK_SECONDS
         _check_reachable(url)  # a clear reason now, rather than the pool's "incomplete after 5 s"
         _hide_password_in_pool_logs(url)
         lock_ms = int(busy_seconds * 1000)
@@ -141,19 +145,23 @@ class PostgresStore(Store):
 
     @contextlib.contextmanager
     def _connection(self, timeout: float | None = None) -> Iterator[psycopg.Connection]:
-        """A pooled connection known to work: one the server dropped (a restart, a
-        failover) fails an empty query here and is replaced, not handed to a request.
-        (The pool's own `check` waits about a second per dead connection.)"""
+        """A pooled connection known to work: one that sat idle (the server may have
+        dropped it in a restart or a failover) must answer an empty query first, else it
+        is replaced rather than handed to a request. (The pool's own `check` waits about a
+        second per dead connection, and pings even the busy ones.)"""
         for _ in range(self.pool.max_size + 1):
             connection = self.pool.getconn(timeout)
-            try:
-                connection.execute("")
-            except psycopg.OperationalError:
-                self.pool.putconn(connection)  # broken: the pool discards it and opens another
-                continue
+            idle = time.monotonic() - self._last_used.get(id(connection), 0.0)
+            if idle > self.idle_check_seconds:
+                try:
+                    connection.execute("")
+                except psycopg.OperationalError:
+                    self.pool.putconn(connection)  # broken: the pool discards it and opens another
+                    continue
             try:
                 yield connection
             finally:
+                self._last_used[id(connection)] = time.monotonic()
                 self.pool.putconn(connection)
             return
         raise psycopg.OperationalError("no working connection to PostgreSQL")

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.postgres
 def test_connections_the_server_dropped_are_replaced_before_use(postgres_url):
     store = PostgresStore(postgres_url, clock=lambda: NOW)
     try:
+        store.idle_check_seconds = 0.0  # as if the connections had sat idle a while
         holders = [store.pool.getconn() for _ in range(3)]  # three pooled connections…
         for connection in holders:
             store.pool.putconn(connection)
