@@ -70,7 +70,7 @@ def _convert(args: argparse.Namespace) -> int:
 def _db_copy(args: argparse.Namespace) -> int:
     """Never prints the URL: it may carry a password."""
     from bot.store.copy import CopyError, copy_database
-    from bot.store.errors import DatabaseError
+    from bot.store.errors import DatabaseError, first_line
     from bot.store.postgres import PostgresStore
 
     if not args.target.startswith(("postgresql://", "postgres://")):
@@ -81,12 +81,12 @@ def _db_copy(args: argparse.Namespace) -> int:
     try:
         target = PostgresStore(args.target)
     except DatabaseError as problem:
-        print(f"confbot db copy: cannot use the PostgreSQL database ({_first_line(problem)})", file=sys.stderr)
+        print(f"confbot db copy: cannot use the PostgreSQL database ({first_line(problem)})", file=sys.stderr)
         return 1
     try:
         copied = copy_database(Path(args.source), target)
     except (CopyError, DatabaseError) as problem:
-        print(f"confbot db copy: nothing copied: {_first_line(problem)}", file=sys.stderr)
+        print(f"confbot db copy: nothing copied: {first_line(problem)}", file=sys.stderr)
         return 1
     finally:
         target.close()
@@ -95,10 +95,6 @@ def _db_copy(args: argparse.Namespace) -> int:
     added = sum(each.added for each in copied)
     print(f"copied {plural(added, 'new row')} into PostgreSQL (rows already there were kept)")
     return 0
-
-
-def _first_line(problem: Exception) -> str:
-    return (str(problem).strip().splitlines() or [type(problem).__name__])[0]
 
 
 def _overwrite_refusal(source: Path, target: Path, force: bool) -> str | None:

@@ -50,6 +50,8 @@ class ConfService:
     rate_limited: Callable[[], dict[str, int]] = dict  # Slack's 429s so far, per method
     home_changed: Callable[[str], None] = lambda user_id: None  # their Home tab is out of date
 
+    id_hint = "Ids are shown beside every session, e.g. `/conf sub 1Auye`."  # for answers to a wrong id
+
     def __deepcopy__(self, memo: dict) -> ConfService:
         return self  # one service for every request: Bolt copies a request's context for its lazy listeners
 
@@ -141,9 +143,7 @@ class ConfService:
         if suggestions:
             described = ", ".join(f"`{escape(i)}` ({escape(self.schedule.get(i).title)})" for i in suggestions)
             text += f" Did you mean {described}?"
-        return notice(
-            text, command_text=command.text, detail="Ids are shown beside every session, e.g. `/conf sub 1Auye`."
-        )
+        return notice(text, command_text=command.text, detail=self.id_hint)
 
     def needs(self, command: Command, what: str, example: str) -> Reply:
         return notice(f"`/conf {command.name}` needs {what}. For example: `{example}`", command_text=command.text)

@@ -246,10 +246,10 @@ class Ledger:
         Returns the failed ids."""
         marks = ",".join("?" * len(ids))
         retry_status = "uncertain" if uncertain else "planned"
-        lock = " FOR UPDATE" if self.store.lock_rows else ""  # rows held until the updates below
         with self.store.transaction() as tx:
             rows = tx.execute(
-                f"SELECT id, attempts FROM reminders WHERE id IN ({marks}) AND claimed_by = ?{lock}", [*ids, worker]
+                f"SELECT id, attempts FROM reminders WHERE id IN ({marks}) AND claimed_by = ?{self.store.lock_row}",
+                [*ids, worker],
             ).fetchall()
             failed = []
             for row_id, attempts in rows:

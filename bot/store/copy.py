@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.store.errors import DatabaseError
+from bot.store.errors import DatabaseError, first_line
 from bot.store.postgres import PostgresStore
 
 # In an order where nothing refers to what is not there yet (nothing does, but keep it).
@@ -86,8 +86,7 @@ def copy_database(path: Path, target: PostgresStore, report: Callable[[Copied], 
                     try:
                         added += tx.executemany(insert, batch)
                     except DatabaseError as refused:  # the transaction rolls back: nothing is copied
-                        first_line = str(refused).strip().splitlines()[0]
-                        raise CopyError(f"PostgreSQL refused a row of {table} ({first_line})") from None
+                        raise CopyError(f"PostgreSQL refused a row of {table} ({first_line(refused)})") from None
                 copied.append(Copied(table, read, added))
     finally:
         source.close()

@@ -66,6 +66,7 @@ class Store:
 
     dialect = ""
     lock_rows = ""  # appended to a claim's inner SELECT: PostgreSQL's FOR UPDATE SKIP LOCKED
+    lock_row = ""  # appended to a read-then-write SELECT: PostgreSQL's FOR UPDATE (SQLite locks the file)
 
     def __init__(self, clock: Callable[[], datetime] | None = None):
         self._now = clock or (lambda: datetime.now(UTC))

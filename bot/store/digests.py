@@ -17,7 +17,6 @@ class DigestRecords:
         (a live process has it), 'done'. `retry_failed` takes a failed day back."""
         key = day.isoformat()
         alive_since = stamp(self.store.lease_now(now) - lease)
-        lock = " FOR UPDATE" if self.store.lock_rows else ""  # the day's row held until we decide
         with self.store.transaction() as tx:
             row = None
             while row is None:  # a peer may release the day between our insert and our read: insert again
@@ -27,7 +26,9 @@ class DigestRecords:
                     [key, worker, stamp(now)],
                 ).rowcount:
                     return "new"
-                row = tx.execute(f"SELECT status, claimed_by FROM digests WHERE day = ?{lock}", [key]).fetchone()
+                row = tx.execute(
+                    f"SELECT status, claimed_by FROM digests WHERE day = ?{self.store.lock_row}", [key]
+                ).fetchone()
             status, holder = row
             if status == "failed" and retry_failed:
                 outcome = "new"

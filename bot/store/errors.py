@@ -13,6 +13,12 @@ from psycopg import errors as pg
 
 DatabaseError = psycopg.Error  # PostgreSQL's errors, all of them
 
+
+def first_line(error: Exception) -> str:
+    """An error's message in one line (PostgreSQL's run on with DETAIL and CONTEXT lines)."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
 _ADVICE = {
     "busy": "The database is busy right now, so nothing was changed. Try again in a moment.",
     "full": "I can't save anything: the database's disk is full. Nothing was changed; the bot's log says more.",

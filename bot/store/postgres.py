@@ -22,6 +22,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.store.database import BUSY_SECONDS, Store, upsert_sql
+from bot.store.errors import first_line
 from bot.store.migrations import migrate_postgres
 
 POOL_SIZE = 20  # per process: two hosts stay well inside a small managed plan's connections
@@ -54,8 +55,7 @@ def _check_reachable(url: str) -> None:
     try:
         psycopg.connect(url, connect_timeout=CONNECT_SECONDS).close()
     except psycopg.Error as problem:
-        first = (str(problem).strip().splitlines() or ["cannot connect"])[0]
-        raise psycopg.OperationalError(without_password(first, url)) from None
+        raise psycopg.OperationalError(without_password(first_line(problem), url)) from None
 
 
 class _WithoutPassword(logging.Filter):
@@ -100,6 +100,7 @@ class _Transaction:
 class PostgresStore(Store):
     dialect = "postgresql"
     lock_rows = " FOR UPDATE SKIP LOCKED"
+    lock_row = " FOR UPDATE"
 
     def __init__(
         self,

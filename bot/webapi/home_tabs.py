@@ -84,37 +84,26 @@ class HomeTabs:
         """The `home-tabs` job: those waiting, then stale, then expired tabs, while the
         budget allows; the rest wait for the next run. Returns how many were published."""
         published = 0
-        while self._pending() and self.budgets.try_take(METHOD):  # a token only for work there is
-            user_id = self._next()
-            if user_id is None:
-                break
-            published += self._send(user_id)
+        while (user_id := self._first_in_line()) is not None and self.budgets.try_take(METHOD):
+            published += self._send(user_id)  # which takes it out of line
         return published
 
-    def _pending(self) -> bool:
+    def _first_in_line(self) -> str | None:
+        """Who is next, left in line (a token is taken only for work there is)."""
         now = self.now()
-        with self._lock:
-            return bool(self._waiting or self._stale) or any(t <= now for t in self._expires.values())
-
-    def _next(self) -> str | None:
         with self._lock:
             for queue in (self._waiting, self._stale):
                 if queue:
-                    user_id = next(iter(queue))
-                    del queue[user_id]
-                    return user_id
-            now = self.now()
+                    return next(iter(queue))
             expired = min(self._expires.items(), key=lambda item: item[1], default=None)
-            if expired is not None and expired[1] <= now:
-                del self._expires[expired[0]]
-                return expired[0]
-        return None
+            return expired[0] if expired is not None and expired[1] <= now else None
 
     def _send(self, user_id: str) -> bool:
         with self._people[hash(user_id) % LOCK_STRIPES]:  # built and sent in order: the last sent is the newest
-            with self._lock:
+            with self._lock:  # out of line: published now (or marked stale again below)
                 self._waiting.pop(user_id, None)
                 self._stale.pop(user_id, None)
+                self._expires.pop(user_id, None)
             try:
                 view, fresh_until = self.render(user_id)
                 self.client.views_publish(user_id=user_id, view=view)

@@ -70,7 +70,7 @@ def sub(conf: ConfService, user_id: str, command: Command) -> Reply:
         return (
             conf.unknown_id(unknown[0], command)
             if len(unknown) == 1
-            else notice(_unknown_line(unknown), command_text=command.text, detail=ID_HINT)
+            else notice(_unknown_line(unknown), command_text=command.text, detail=conf.id_hint)
         )
     added = [s for s in sessions if conf.store.subscribe(user_id, s.id)]
     conf.ledger.plan(user_id, added)
@@ -90,9 +90,6 @@ def sub(conf: ConfService, user_id: str, command: Command) -> Reply:
     ]
     detail = "\n".join(clashes) or "See your agenda with `/conf mine`."
     return notice("\n".join(lines), command_text=command.text, detail=detail)
-
-
-ID_HINT = "Ids are shown beside every session, e.g. `/conf sub 1Auye`."
 
 
 def _clashes(conf: ConfService, added: list[Session], mine: list[Session]) -> list[tuple[Session, list[Session]]]:
