@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from bot.schedule.model import Session
-from bot.views.blocks import Reply, escape, link, speakers_line, subscribe_button
+from bot.views.blocks import Reply, context, escape, link, section, speakers_line, subscribe_button
 from bot.views.limits import MAX_BLOCKS
 from bot.words import plural
 
@@ -88,21 +88,16 @@ def build_digest(
     header_text = f":calendar: *{day:%A} {day.day} {day:%B}* — {plural(len(sessions), 'session')}"
     if title:
         header_text += f" at {escape(title)}"
-    blocks: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": header_text}}]
+    blocks: list[dict] = [section(header_text)]
     popular = sorted((s for s in sessions if counts.get(s.id)), key=lambda s: (-counts[s.id], s.start))[:3]
     if popular:
         names = ", ".join(f"{escape(s.title)} ({counts[s.id]})" for s in popular)
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [{"type": "mrkdwn", "text": f":fire: Most subscribed today: {names}"}],
-            }
-        )
+        blocks.append(context(f":fire: Most subscribed today: {names}"))
     how = "Press *Subscribe* for a DM before a talk starts. `/conf help` for more."
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": how}]})
+    blocks.append(context(how))
     number = 0
     for name, members in groups:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape(name)}*"}})
+        blocks.append(section(f"*{escape(name)}*"))
         for session in members:
             blocks.append(_session_block(session, venue, f"digest-{day.isoformat()}-{number}", show_track=not by_track))
             number += 1
@@ -124,7 +119,7 @@ def _split(blocks: list[dict], day: date, count: int) -> list[Reply]:
     for index, chunk in enumerate(chunks):
         if len(chunks) > 1:
             note = "continued in the thread :thread:" if index == 0 else f"part {index + 1} of {len(chunks)}"
-            chunk = [*chunk, {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}]
+            chunk = [*chunk, context(note)]
         part = f" (part {index + 1})" if index else ""
         fallback = f"{day:%A} {day.day} {day:%B}: {plural(count, 'session')}{part}"
         messages.append(Reply(text=fallback, blocks=chunk))

@@ -114,8 +114,18 @@ def subscribe_button(session: Session, subscribed: bool) -> dict:
     }
 
 
-def _mrkdwn(text: str) -> dict:
+def mrkdwn(text: str) -> dict:
     return {"type": "mrkdwn", "text": text}  # Reply fits every text to Slack's limits
+
+
+def section(text: str, **extra) -> dict:
+    """A section of mrkdwn `text`; `extra`: a block_id, an accessory."""
+    return {"type": "section", "text": mrkdwn(text), **extra}
+
+
+def context(text: str) -> dict:
+    """A context block: one line of small mrkdwn."""
+    return {"type": "context", "elements": [mrkdwn(text)]}
 
 
 def session_section(
@@ -133,7 +143,7 @@ def session_section(
         lines.append(speakers_line(session))
     if subscribed:
         lines[0] += "  :white_check_mark:"
-    block = {"type": "section", "text": _mrkdwn("\n".join(lines)), "accessory": subscribe_button(session, subscribed)}
+    block = section("\n".join(lines), accessory=subscribe_button(session, subscribed))
     if block_id:
         block["block_id"] = block_id[:255]
     return block
@@ -168,18 +178,18 @@ def session_list(
     subscribed = {s.casefold() for s in subscribed}
     shown = list(sessions[:limit])
     blocks: list[dict] = [
-        {"type": "section", "block_id": _command_block_id(command_text), "text": _mrkdwn(heading)},
+        section(heading, block_id=_command_block_id(command_text)),
     ]
     if note:
-        blocks.append({"type": "context", "elements": [_mrkdwn(note)]})
+        blocks.append(context(note))
     for number, session in enumerate(shown):
         block_id = f"s{number}:{command_text}" if command_text is not None else ""
         blocks.append(session_section(session, session.id.casefold() in subscribed, venue, viewer, with_day, block_id))
     left_out = (len(sessions) if total is None else total) - len(shown)
     if left_out:
         hint = f" {narrow_hint}" if narrow_hint else ""
-        blocks.append({"type": "context", "elements": [_mrkdwn(f"…and {left_out} more not shown.{hint}")]})
-    plain = [_strip_mrkdwn(heading)] + [_plain_line(s, venue) for s in shown]
+        blocks.append(context(f"…and {left_out} more not shown.{hint}"))
+    plain = [_stripmrkdwn(heading)] + [_plain_line(s, venue) for s in shown]
     if left_out:
         plain.append(f"…and {left_out} more")
     return Reply(text="\n".join(plain), blocks=blocks)
@@ -201,7 +211,7 @@ def session_detail(
         {
             "type": "section",
             "block_id": _command_block_id(command_text),
-            "text": _mrkdwn(f"*{link(session.url, session.title)}*"),
+            "text": mrkdwn(f"*{link(session.url, session.title)}*"),
             "accessory": subscribe_button(session, is_mine),
         }
     ]
@@ -215,12 +225,12 @@ def session_detail(
     if link_line(session):
         facts.append(link_line(session))
     facts.append(f"*Id:* `{escape(session.id)}`" + ("  ·  subscribed :white_check_mark:" if is_mine else ""))
-    blocks.append({"type": "section", "text": _mrkdwn("\n".join(facts))})
+    blocks.append(section("\n".join(facts)))
     if session.abstract:
-        blocks.append({"type": "section", "text": _mrkdwn(escape(session.abstract))})
+        blocks.append(section(escape(session.abstract)))
     if overlaps:
         more = f" (and {len(overlaps) - 5} more)" if len(overlaps) > 5 else ""
-        blocks.append({"type": "context", "elements": [_mrkdwn(f"*At the same time*{more}")]})
+        blocks.append(context(f"*At the same time*{more}"))
         for number, other in enumerate(overlaps[:5]):
             block_id = f"s{number}:{command_text}" if command_text is not None else ""
             blocks.append(session_section(other, other.id.casefold() in mine, venue, viewer, True, block_id))
@@ -230,14 +240,14 @@ def session_detail(
 
 def notice(text: str, *, command_text: str | None = None, detail: str = "") -> Reply:
     """A short answer in mrkdwn; callers escape what came from users."""
-    blocks = [{"type": "section", "block_id": _command_block_id(command_text), "text": _mrkdwn(text)}]
+    blocks = [section(text, block_id=_command_block_id(command_text))]
     if detail:
-        blocks.append({"type": "context", "elements": [_mrkdwn(detail)]})
-    plain = _strip_mrkdwn(text) + (f"\n{_strip_mrkdwn(detail)}" if detail else "")
+        blocks.append(context(detail))
+    plain = _stripmrkdwn(text) + (f"\n{_stripmrkdwn(detail)}" if detail else "")
     return Reply(text=plain, blocks=blocks)
 
 
-def _strip_mrkdwn(text: str) -> str:
+def _stripmrkdwn(text: str) -> str:
     """The fallback `text` is mrkdwn too: keep the escapes, drop the emphasis."""
     return text.replace("*", "").replace("`", "")
 
@@ -252,14 +262,14 @@ def reminder_reply(sessions: Sequence[Session], *, venue: tzinfo, viewer: tzinfo
         heading = f":alarm_clock: *Starts {soon}*"
     else:
         heading = f":alarm_clock: *{len(sessions)} of your sessions start {soon}*"
-    blocks: list[dict] = [{"type": "section", "text": _mrkdwn(heading)}]
+    blocks: list[dict] = [section(heading)]
     for session in list(sessions)[: MAX_BLOCKS - 1]:
-        section = session_section(session, True, venue, viewer, with_day=False)
+        block = session_section(session, True, venue, viewer, with_day=False)
         extra = [link_line(session)] if link_line(session) else []
         if len(sessions) > 1:
             extra.append(f"starts {starts_in(session.start, now)}")
-        section["text"]["text"] = "\n".join([section["text"]["text"], *extra])
-        blocks.append(section)
+        block["text"]["text"] = "\n".join([block["text"]["text"], *extra])
+        blocks.append(block)
     plain = "; ".join(escape(f"{s.title} starts {starts_in(s.start, now)}") for s in sessions)
     return Reply(text=plain, blocks=blocks)
 
@@ -269,7 +279,7 @@ def upnext_reply(sessions: Sequence[Session], *, venue: tzinfo, now: datetime) -
     that works for whoever presses it."""
     soon = starts_in(min(s.start for s in sessions), now)
     heading = f":loudspeaker: *Up next, starting {soon}*"
-    blocks: list[dict] = [{"type": "section", "text": _mrkdwn(heading)}]
+    blocks: list[dict] = [section(heading)]
     for session in list(sessions)[: MAX_BLOCKS - 1]:
         blocks.append(session_section(session, False, venue, None, with_day=False))
     plain = "; ".join(escape(f"{s.title} starts {soon}") for s in sessions)
@@ -298,7 +308,7 @@ def change_reply(before: Session, after: Session | None, *, venue: tzinfo, viewe
             f"~{when(before, venue, viewer)}~ → *{when(after, venue, viewer)}*{where}. Your reminder moved with it."
         )
         plain = escape(f"{before.title} moved: {when(before, venue, viewer)} → {when(after, venue, viewer)}")
-    blocks = [{"type": "section", "text": _mrkdwn(text)}]
+    blocks = [section(text)]
     return Reply(text=plain, blocks=blocks)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import tzinfo
 
 from bot.schedule.model import Session
-from bot.views.blocks import Reply, escape, session_section
+from bot.views.blocks import Reply, context, escape, section, session_section
 from bot.words import plural
 
 FOLLOW_EVENT = "follow_subscribed"
@@ -21,14 +21,14 @@ SHOWN = 20  # sessions listed; the rest are counted and left to `/conf mine`
 def follow_news_reply(sessions: Sequence[Session], *, venue: tzinfo, viewer: tzinfo | None = None) -> Reply:
     count = plural(len(sessions), "session")
     heading = f":sparkles: *The schedule changed: your follows subscribed you to {count}*"
-    blocks: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": heading}}]
+    blocks: list[dict] = [section(heading)]
     shown = list(sessions[:SHOWN])
     for session in shown:
         blocks.append(session_section(session, True, venue, viewer))
     left_out = len(sessions) - len(shown)
     more = f"…and {left_out} more: `/conf mine` lists them all. " if left_out else ""
     footer = f"{more}`/conf follows` lists what you follow; `/conf unfollow …` stops one."
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
+    blocks.append(context(footer))
     titles = "; ".join(escape(f"{s.title} [{s.id}]") for s in shown)
     plain = f"Your follows subscribed you to {count}: {titles}" + (f"; …and {left_out} more" if left_out else "")
     return Reply(text=plain, blocks=blocks)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.schedule.model import Session
-from bot.views.blocks import escape, link, minutes_until, session_section, starts_in, when
+from bot.views.blocks import context, escape, link, minutes_until, section, session_section, starts_in, when
 from bot.views.limits import fit_blocks
 from bot.words import plural
 
@@ -76,18 +76,6 @@ def countdown(session: Session, now: datetime, venue: tzinfo) -> str:
     return f"starts {start:%a} {start.day} {start:%b} at {start:%H:%M}"
 
 
-def _text(text: str) -> dict:
-    return {"type": "mrkdwn", "text": text}
-
-
-def _section(text: str, **extra) -> dict:
-    return {"type": "section", "text": _text(text), **extra}
-
-
-def _context(text: str) -> dict:
-    return {"type": "context", "elements": [_text(text)]}
-
-
 def _header(text: str) -> dict:
     return {"type": "header", "text": {"type": "plain_text", "text": text, "emoji": True}}
 
@@ -105,7 +93,7 @@ def _sessions(sessions: Sequence[Session], content: HomeContent, shown: int, kin
         for session in sessions[:shown]
     ]
     if len(sessions) > shown:
-        blocks.append(_context(f"…and {len(sessions) - shown} more."))
+        blocks.append(context(f"…and {len(sessions) - shown} more."))
     return blocks
 
 
@@ -114,25 +102,25 @@ def _facts(session: Session, content: HomeContent) -> dict:
     if session.location:
         details.append(escape(session.location))
     details.append(f"`{escape(session.id)}`")
-    return _context(" · ".join(details))
+    return context(" · ".join(details))
 
 
 def _next_block(content: HomeContent) -> list[dict]:
     blocks = []
     for session in content.now_mine[:3]:
         until = session.end.astimezone(content.venue)
-        blocks.append(_section(f"*Now:* {link(session.url, session.title)} — *running until {until:%H:%M}*"))
+        blocks.append(section(f"*Now:* {link(session.url, session.title)} — *running until {until:%H:%M}*"))
         blocks.append(_facts(session, content))
     session = content.next_mine
     if session is not None:
         soon = countdown(session, content.now, content.venue)
-        blocks.append(_section(f"*Your next session:* {link(session.url, session.title)} — *{soon}*"))
+        blocks.append(section(f"*Your next session:* {link(session.url, session.title)} — *{soon}*"))
         blocks.append(_facts(session, content))
     elif content.mine_total and not content.now_mine:
-        blocks.append(_section("*Your next session:* none left — all your sessions are over."))
+        blocks.append(section("*Your next session:* none left — all your sessions are over."))
     elif not content.mine_total:
-        blocks.append(_section("*Your next session:* you have not subscribed to any session yet."))
-        blocks.append(_context("Find one with `/conf search …` or `/conf today` and press *Subscribe*."))
+        blocks.append(section("*Your next session:* you have not subscribed to any session yet."))
+        blocks.append(context("Find one with `/conf search …` or `/conf today` and press *Subscribe*."))
     return blocks
 
 
@@ -140,17 +128,17 @@ def _today(content: HomeContent) -> list[dict]:
     today = content.now.astimezone(content.venue).date()
     if today not in content.days:
         days = ", ".join(f"{d:%a} {d.day} {d:%b}" for d in content.days)
-        return [_section(f"*Today:* no sessions. Conference days: {days or 'none'}.")]
-    blocks = [_section(f"*Today, {today:%A} {today.day} {today:%B}* — your sessions")]
+        return [section(f"*Today:* no sessions. Conference days: {days or 'none'}.")]
+    blocks = [section(f"*Today, {today:%A} {today.day} {today:%B}* — your sessions")]
     if content.today_mine:
         blocks += _sessions(content.today_mine, content, MINE_SHOWN, "mine")
     else:
-        blocks.append(_context("None today. Subscribe to a session below, or `/conf today`."))
+        blocks.append(context("None today. Subscribe to a session below, or `/conf today`."))
     if content.running:
-        blocks.append(_section(f"*Running now* ({len(content.running)})"))
+        blocks.append(section(f"*Running now* ({len(content.running)})"))
         blocks += _sessions(content.running, content, OTHERS_SHOWN, "now")
     if content.upcoming:
-        blocks.append(_section("*Starting next*"))
+        blocks.append(section("*Starting next*"))
         blocks += _sessions(content.upcoming, content, OTHERS_SHOWN, "next")
     return blocks
 
@@ -169,7 +157,7 @@ def _reminders(content: HomeContent) -> list[dict]:
         "options": [_lead_option(m) for m in choices],
         "initial_option": _lead_option(content.lead_minutes),
     }
-    return [_section("*Reminders:* a DM before each session you subscribed to", accessory=select)]
+    return [section("*Reminders:* a DM before each session you subscribed to", accessory=select)]
 
 
 def _follow_label(kind: str, value: str) -> str:
@@ -179,10 +167,10 @@ def _follow_label(kind: str, value: str) -> str:
 def _follows(content: HomeContent) -> list[dict]:
     if not content.follows:
         return [
-            _section("*You follow:* nothing yet."),
-            _context("`/conf follow track security` subscribes you to a whole track, now and later."),
+            section("*You follow:* nothing yet."),
+            context("`/conf follow track security` subscribes you to a whole track, now and later."),
         ]
-    blocks = [_section("*You follow*")]
+    blocks = [section("*You follow*")]
     for number, (kind, value) in enumerate(content.follows[:FOLLOWS_SHOWN]):
         remove = {
             "type": "button",
@@ -190,9 +178,9 @@ def _follows(content: HomeContent) -> list[dict]:
             "value": f"{kind}:{value}",
             "text": {"type": "plain_text", "text": "Stop following"},
         }
-        blocks.append(_section(_follow_label(kind, value), block_id=f"home:follow:{number}", accessory=remove))
+        blocks.append(section(_follow_label(kind, value), block_id=f"home:follow:{number}", accessory=remove))
     if len(content.follows) > FOLLOWS_SHOWN:
-        blocks.append(_context(f"…and {len(content.follows) - FOLLOWS_SHOWN} more: `/conf follows`."))
+        blocks.append(context(f"…and {len(content.follows) - FOLLOWS_SHOWN} more: `/conf follows`."))
     return blocks
 
 
@@ -201,7 +189,7 @@ def _calendar(content: HomeContent) -> list[dict]:
         text = f"*Your calendar feed:* <{content.feed_url}|subscribe in your calendar app> (private: do not share it)"
     else:
         text = "*Your calendar feed:* `/conf ics` gives its address."
-    return [_section(text)]
+    return [section(text)]
 
 
 def home_view(content: HomeContent) -> dict:
@@ -211,11 +199,11 @@ def home_view(content: HomeContent) -> dict:
     blocks.append({"type": "divider"})
     blocks += _today(content)
     if content.mine_total > len(content.today_mine):
-        blocks.append(_context(f"{plural(content.mine_total, 'session')} in your agenda in all: `/conf mine`."))
+        blocks.append(context(f"{plural(content.mine_total, 'session')} in your agenda in all: `/conf mine`."))
     blocks.append({"type": "divider"})
     blocks += _reminders(content)
     blocks += _follows(content)
     blocks += _calendar(content)
     updated = content.now.astimezone(content.venue)
-    blocks.append(_context(f"Updated {updated:%a %H:%M %Z}. `/conf help` for everything else."))
+    blocks.append(context(f"Updated {updated:%a %H:%M %Z}. `/conf help` for everything else."))
     return {"type": "home", "blocks": fit_blocks(blocks, MAX_HOME_BLOCKS)}
